@@ -1,0 +1,73 @@
+"""EDTF dates: the string a curator writes, and the earliest/latest days it allows.
+
+Dates are Library of Congress EDTF strings (levels 0 and 1): ``1994-11-28``,
+``1994-09`` (month known), ``1994~`` (about), ``1994-12?`` (uncertain),
+``1994-09-27/1994-09-28`` (interval), ``1994-11/..`` (open end), ``1994-11/``
+(unknown end), ``199X`` (unspecified digit). The word ``unknown`` is accepted for a
+date nobody knows. The bounds are the strict bounds of what is written: the
+qualifiers ``~`` and ``?`` stay in the string and do not widen them; an open or
+unknown interval end has no bound (``None``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+UNKNOWN = "unknown"
+
+
+class DateError(ValueError):
+    """An EDTF string that cannot be parsed, or an interval that ends before it starts."""
+
+
+def _day(struct) -> dt.date | None:
+    if struct is None or isinstance(struct, float):  # edtf gives +-inf for open ends
+        return None
+    return dt.date(struct.tm_year, struct.tm_mon, struct.tm_mday)
+
+
+def _section_bounds(section) -> tuple[dt.date | None, dt.date | None]:
+    import edtf
+
+    if isinstance(section, edtf.parser.parser_classes.UnspecifiedIntervalSection):
+        return None, None
+    return _day(section.lower_strict()), _day(section.upper_strict())
+
+
+@lru_cache(maxsize=65536)
+def bounds(value: str) -> tuple[dt.date | None, dt.date | None]:
+    """Earliest and latest day allowed by an EDTF string (``None`` where open or unknown).
+
+    >>> bounds("1994-09")
+    (datetime.date(1994, 9, 1), datetime.date(1994, 9, 30))
+
+    Raises DateError for a string that is not EDTF or for an interval whose end
+    comes before its start.
+    """
+    if value == UNKNOWN:
+        return None, None
+    if value != value.strip() or not value:
+        raise DateError(f"{value!r} is not an EDTF date (no spaces around it)")
+    import edtf
+
+    try:
+        parsed = edtf.parse_edtf(value)
+    except Exception as exc:  # the parser raises several types; all mean "not EDTF"
+        raise DateError(f"{value!r} is not an EDTF date") from exc
+    if isinstance(parsed, (edtf.Interval, edtf.parser.parser_classes.Level1Interval)):
+        early, _ = _section_bounds(parsed.lower)
+        _, late = _section_bounds(parsed.upper)
+        if early and late and late < early:
+            raise DateError(f"the interval {value!r} ends before it starts")
+        return early, late
+    try:
+        return _day(parsed.lower_strict()), _day(parsed.upper_strict())
+    except Exception as exc:  # e.g. level-2 forms the bounds code does not handle
+        raise DateError(f"{value!r} is an EDTF form this corpus does not support") from exc
+
+
+def check(value: str) -> str:
+    """Return ``value`` if it is a date this corpus accepts, else raise DateError."""
+    bounds(value)
+    return value
