@@ -17,6 +17,7 @@ from typing import Annotated, Literal, Union
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from . import dates
 from .grades import CREDIBILITY, RELIABILITY, CredibilityGrade, ReliabilityGrade, scale_text
@@ -43,7 +44,9 @@ QuoteId = _id("quote")
 def _url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
-        raise ValueError("must be an absolute http(s) URL with no spaces, like https://example.org/page")
+        raise PydanticCustomError(
+            "invalid_url", "must be an absolute http(s) URL with no spaces, like https://example.org/page"
+        )
     return value
 
 
@@ -51,9 +54,11 @@ def _edtf(value: str) -> str:
     try:
         return dates.check(value)
     except dates.DateError as exc:
-        raise ValueError(
-            f"{exc}; write an EDTF date such as 1994-11-28, 1994-09, 1994~, 1994-12?, "
-            "1994-09-27/1994-09-28, or 'unknown'"
+        raise PydanticCustomError(
+            "invalid_date",
+            "{reason}; write an EDTF date such as 1994-11-28, 1994-09, 1994~, 1994-12?, "
+            "1994-09-27/1994-09-28, or 'unknown'",
+            {"reason": str(exc)},
         ) from None
 
 

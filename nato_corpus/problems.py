@@ -62,7 +62,6 @@ _RULES = [
     Rule("capture-size-mismatch", "corpus", "error", "A capture file's size or length differs from its record", "Restore the original bytes, or correct bytes/characters in the record."),
     Rule("span-out-of-range", "corpus", "error", "A character range outside the capture, or one that ends before it starts", "Use 0 <= start <= end <= the capture's characters."),
     Rule("segment-overlap", "corpus", "warning", "Two segments of a capture overlap", "Make the segments of a capture disjoint."),
-    Rule("corpus-version", "corpus", "error", "The corpus description is invalid", "Correct raw/corpus.yaml as the message says."),
     # evidence
     Rule("quote-not-found", "evidence", "error", "A quotation's text is not in the capture it cites", "Copy the text exactly from the capture (typographic quotes, non-breaking spaces and all)."),
     Rule("quote-near-match", "evidence", "error", "A quotation's text differs slightly from the closest text in the capture", "Copy the text exactly as the capture has it; the closest text is shown."),

@@ -1,0 +1,352 @@
+"""Cross-record checks: one small function per rule, each linear in the corpus size.
+
+Each check takes the index of valid records and yields Problems. ``run`` calls them
+all; none stops at the first problem.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import dates
+from .models import Capture, Document, Event, Quote
+from .problems import Problem
+from .raw import CaptureFile
+
+if TYPE_CHECKING:
+    from .validate import Located
+
+PREFIX_KIND = {"capture": "capture", "actor": "actor", "doc": "document", "event": "event", "quote": "quote"}
+#: relations along which a document descends from another: these may not form a cycle
+DERIVATION = {"relays", "copies", "translates", "reports_on", "describes", "comments_on", "replies_to", "part_of"}
+
+
+class Index:
+    """Valid records by id, with where each was written."""
+
+    def __init__(self, located: dict[str, list[Located]], captures: dict[str, CaptureFile]):
+        self.located = located
+        self.by_id: dict[str, Located] = {}
+        self.captures = captures
+        self.duplicates: list[tuple[Located, Located]] = []
+        for items in located.values():
+            for item in items:
+                first = self.by_id.setdefault(item.record.id, item)
+                if first is not item:
+                    self.duplicates.append((item, first))
+
+    def get(self, record_id: str):
+        item = self.by_id.get(record_id)
+        return item.record if item else None
+
+    def text_of(self, capture_id: str) -> str | None:
+        capture = self.get(capture_id)
+        if not isinstance(capture, Capture):
+            return None
+        found = self.captures.get(capture.file)
+        return found.text if found else None
+
+
+def _problem(code: str, message: str, item: Located, path: tuple = (), **extra) -> Problem:
+    line, column = item.entry.where(path)
+    return Problem.of(code, message, file=item.entry.file, line=line, column=column, record=item.record.id, **extra)
+
+
+def references(record) -> Iterator[tuple[tuple, str]]:
+    """Every (path, id) a record refers to."""
+    if isinstance(record, Document):
+        for field_name in ("authors", "recipients"):
+            for i, ref in enumerate(getattr(record, field_name)):
+                yield (field_name, i), ref
+        for field_name in ("publisher", "holder", "capture"):
+            if getattr(record, field_name):
+                yield (field_name,), getattr(record, field_name)
+        for i, relation in enumerate(record.relations):
+            yield ("relations", i, "target"), relation.target
+    elif isinstance(record, Event):
+        for i, ref in enumerate(record.participants):
+            yield ("participants", i), ref
+        for i, ref in enumerate(record.evidence):
+            yield ("evidence", i), ref
+    elif isinstance(record, Quote):
+        yield ("speaker",), record.speaker
+        if record.addressee:
+            yield ("addressee",), record.addressee
+        yield ("document",), record.document
+        for i, occurrence in enumerate(record.occurrences):
+            yield ("occurrences", i, "capture"), occurrence.capture
+            yield ("occurrences", i, "document"), occurrence.document
+
+
+def check_unique_ids(index: Index) -> Iterator[Problem]:
+    for item, first in index.duplicates:
+        yield _problem(
+            "duplicate-id",
+            f"id {item.record.id!r} is already used at {first.entry.file}:{first.entry.line}",
+            item,
+            ("id",),
+        )
+
+
+def check_references(index: Index) -> Iterator[Problem]:
+    ids_by_kind: dict[str, list[str]] | None = None
+    for items in index.located.values():
+        for item in items:
+            for path, ref in references(item.record):
+                if ref == item.record.id:
+                    yield _problem("self-reference", f"{'.'.join(map(str, path))} = {ref!r} refers to the record itself", item, path)
+                    continue
+                if ref in index.by_id:
+                    continue
+                kind = PREFIX_KIND[ref.split(":", 1)[0]]
+                if ids_by_kind is None:  # built only when a reference dangles
+                    ids_by_kind = {k: [i.record.id for i in v] for k, v in index.located.items()}
+                close = difflib.get_close_matches(ref, ids_by_kind.get(kind, []), n=1, cutoff=0.8)
+                yield _problem(
+                    "dangling-reference",
+                    f"{'.'.join(map(str, path))} = {ref!r}: no {kind} has this id"
+                    + (f" (did you mean {close[0]!r}?)" if close else ""),
+                    item,
+                    path,
+                )
+
+
+def check_relation_cycles(index: Index) -> Iterator[Problem]:
+    graph: dict[str, list[str]] = {}
+    for item in index.located.get("document", []):
+        graph[item.record.id] = [r.target for r in item.record.relations if r.type in DERIVATION and r.target in index.by_id]
+    state: dict[str, int] = {}  # 1 on the stack, 2 done
+    for start in sorted(graph):
+        if state.get(start):
+            continue
+        stack = [(start, iter(graph[start]))]
+        state[start] = 1
+        trail = [start]
+        while stack:
+            node, children = stack[-1]
+            for child in children:
+                if state.get(child) == 1:
+                    cycle = trail[trail.index(child):] + [child]
+                    yield _problem(
+                        "relation-cycle",
+                        "documents descend from each other in a circle: " + " -> ".join(cycle),
+                        index.by_id[node],
+                        ("relations",),
+                    )
+                elif not state.get(child) and child in graph:
+                    state[child] = 1
+                    trail.append(child)
+                    stack.append((child, iter(graph[child])))
+                    break
+            else:
+                state[node] = 2
+                stack.pop()
+                trail.pop()
+
+
+def check_captures(index: Index) -> Iterator[Problem]:
+    recorded = set()
+    for item in index.located.get("capture", []):
+        capture: Capture = item.record
+        recorded.add(capture.file)
+        stem = capture.file[: -len(".txt")]
+        if capture.id != f"capture:{stem.lower()}":
+            yield _problem("capture-id-mismatch", f"id {capture.id!r} should be 'capture:{stem.lower()}' for file {capture.file!r}", item, ("id",))
+        found = index.captures.get(capture.file)
+        if found is None:
+            yield _problem("capture-file-missing", f"file = {capture.file!r}: no such file in raw/captures/", item, ("file",))
+            continue
+        if found.sha256 != capture.sha256:
+            yield _problem("capture-hash-mismatch", f"{found.file} has sha256 {found.sha256}, the record says {capture.sha256}", item, ("sha256",))
+        if found.size != capture.bytes:
+            yield _problem("capture-size-mismatch", f"{found.file} has {found.size} bytes, the record says {capture.bytes}", item, ("bytes",))
+        if found.text is not None and len(found.text) != capture.characters:
+            yield _problem(
+                "capture-size-mismatch",
+                f"{found.file} has {len(found.text)} characters, the record says {capture.characters}",
+                item,
+                ("characters",),
+            )
+        ranges = []
+        for i, segment in enumerate(capture.segments):
+            if not segment.start <= segment.end <= capture.characters:
+                yield _problem(
+                    "span-out-of-range",
+                    f"segment {i} [{segment.start}, {segment.end}) is outside 0..{capture.characters} or ends before it starts",
+                    item,
+                    ("segments", i),
+                )
+            else:
+                ranges.append((segment.start, segment.end, i))
+        ranges.sort()
+        for (s1, e1, i1), (s2, e2, i2) in zip(ranges, ranges[1:]):
+            if s2 < e1:
+                yield _problem("segment-overlap", f"segments {i1} [{s1}, {e1}) and {i2} [{s2}, {e2}) overlap", item, ("segments", i2))
+    for name, found in sorted(index.captures.items()):
+        if name not in recorded:
+            yield Problem.of("capture-unrecorded", f"{name} has no capture record", file=found.file, line=1)
+
+
+def _closest(text: str, quote: str, start: int, end: int) -> tuple[float, int, str]:
+    """The best near match of quote in text: (similarity, offset, text).
+
+    Candidates start at the recorded span and where the longest common run places
+    the quote; each is tried a few characters shorter and longer, since a changed
+    word rarely keeps the length.
+    """
+    starts = {start} if 0 <= start <= len(text) else set()
+    block = difflib.SequenceMatcher(None, text, quote, autojunk=False).find_longest_match(0, len(text), 0, len(quote))
+    if block.size:
+        starts.add(max(0, block.a - block.b))
+    best = (0.0, start, "")
+    for offset in sorted(starts):
+        for length in range(max(1, len(quote) - 8), len(quote) + 9):
+            window = text[offset:offset + length]
+            ratio = difflib.SequenceMatcher(None, window, quote, autojunk=False).ratio()
+            if ratio > best[0]:
+                best = (ratio, offset, window)
+    return best
+
+
+def check_quotes(index: Index) -> Iterator[Problem]:
+    for item in index.located.get("quote", []):
+        quote: Quote = item.record
+        for i, occurrence in enumerate(quote.occurrences):
+            path = ("occurrences", i)
+            text = index.text_of(occurrence.capture)
+            if text is None:
+                continue  # a missing or unreadable capture is reported by its own rule
+            in_range = occurrence.start <= occurrence.end <= len(text)
+            if in_range and text[occurrence.start:occurrence.end] == quote.text:
+                pass
+            elif quote.text in text:
+                found = text.find(quote.text)
+                spans = []
+                while found != -1 and len(spans) < 3:
+                    spans.append(f"[{found}, {found + len(quote.text)})")
+                    found = text.find(quote.text, found + 1)
+                yield _problem(
+                    "quote-span-mismatch",
+                    f"the text is in {occurrence.capture} at {', '.join(spans)}, not at [{occurrence.start}, {occurrence.end})",
+                    item,
+                    path + ("start",),
+                )
+            else:
+                ratio, offset, closest = _closest(text, quote.text, occurrence.start, occurrence.end)
+                line = text.count("\n", 0, offset) + 1
+                if ratio >= 0.75:
+                    yield _problem(
+                        "quote-near-match",
+                        f"text differs from {occurrence.capture} (line {line}, offset {offset}, {ratio:.0%} alike): "
+                        f"capture has {closest!r}, record has {quote.text!r}",
+                        item,
+                        ("text",),
+                    )
+                else:
+                    yield _problem("quote-not-found", f"text {quote.text[:60]!r} is not in {occurrence.capture}", item, ("text",))
+            if not in_range:
+                yield _problem(
+                    "span-out-of-range",
+                    f"occurrence {i} [{occurrence.start}, {occurrence.end}) is outside {occurrence.capture} "
+                    f"(0..{len(text)}) or ends before it starts",
+                    item,
+                    path + ("start",),
+                )
+            carrier = index.get(occurrence.document)
+            if isinstance(carrier, Document) and carrier.capture != occurrence.capture:
+                yield _problem(
+                    "occurrence-not-in-capture",
+                    f"occurrence {i} names {occurrence.document!r}, whose capture is {carrier.capture!r}, not {occurrence.capture!r}",
+                    item,
+                    path + ("document",),
+                )
+
+
+def check_dates(index: Index) -> Iterator[Problem]:
+    for item in index.located.get("quote", []):
+        quote: Quote = item.record
+        document = index.get(quote.document)
+        if not isinstance(document, Document) or quote.date_note:
+            continue
+        said_earliest, _ = dates.bounds(quote.date)
+        _, written_latest = dates.bounds(document.date)
+        if said_earliest and written_latest and said_earliest > written_latest:
+            yield _problem(
+                "quote-after-document",
+                f"date = {quote.date!r} is after {quote.document} ({document.date}); correct it or say why in date_note",
+                item,
+                ("date",),
+            )
+
+
+def check_translation(index: Index) -> Iterator[Problem]:
+    for kind in ("quote", "document"):
+        for item in index.located.get(kind, []):
+            record = item.record
+            translated = getattr(record, "translated", record.original_language is not None)
+            if translated and record.original_language is None:
+                yield _problem("translation-language", "translated is true but original_language is not set", item, ("translated",))
+            elif record.original_language is not None and record.original_language == record.language:
+                yield _problem(
+                    "translation-language",
+                    f"original_language = {record.original_language!r} is the same as language",
+                    item,
+                    ("original_language",),
+                )
+            elif record.original_language is not None and not translated:
+                yield _problem(
+                    "translation-language",
+                    f"original_language = {record.original_language!r} but translated is false",
+                    item,
+                    ("original_language",),
+                )
+
+
+def check_status(index: Index) -> Iterator[Problem]:
+    for items in index.located.values():
+        for item in items:
+            record = item.record
+            if getattr(record, "status", "current") != "current" and not record.status_reason:
+                yield _problem("status-reason", f"status = {record.status!r} needs a status_reason", item, ("status",))
+
+
+def check_evidence_kinds(index: Index) -> Iterator[Problem]:
+    for item in index.located.get("event", []):
+        for i, ref in enumerate(item.record.evidence):
+            document = index.get(ref)
+            if isinstance(document, Document) and document.kind == "reader_comment":
+                yield _problem("comment-as-fact", f"evidence {ref!r} is a reader comment", item, ("evidence", i))
+
+
+def check_unused(index: Index) -> Iterator[Problem]:
+    used: set[str] = set()
+    for items in index.located.values():
+        for item in items:
+            used.update(ref for _, ref in references(item.record))
+    for kind in ("actor", "capture"):
+        for item in index.located.get(kind, []):
+            if item.record.id not in used:
+                yield _problem("unused-record", f"no record refers to {item.record.id!r}", item, ("id",))
+
+
+CHECKS = (
+    check_unique_ids,
+    check_references,
+    check_relation_cycles,
+    check_captures,
+    check_quotes,
+    check_dates,
+    check_translation,
+    check_status,
+    check_evidence_kinds,
+    check_unused,
+)
+
+
+def run(located: dict[str, list[Located]], captures: dict[str, CaptureFile], root: Path) -> list[Problem]:
+    """Run every cross-record check and return all problems found."""
+    index = Index(located, captures)
+    return [problem for check in CHECKS for problem in check(index)]

@@ -1,0 +1,250 @@
+"""The `nato-corpus` command: thin commands over the library.
+
+Each command is one function; its docstring is its --help. Library errors become a
+one-line message on stderr and exit code 2; problems in data exit 1; success exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_report(report, fmt: str) -> str:
+    """Render a Report as text, json or GitHub workflow commands."""
+    if fmt == "json":
+        return report.to_json()
+    from .problems import RULES, Problem
+
+    problems = sorted(report.problems, key=Problem.sort_key)
+    lines = []
+    if fmt == "github":
+        for p in problems:
+            props = [f"file={_escape_property(p.file)}"] if p.file else []
+            if p.line:
+                props.append(f"line={p.line}")
+            if p.column:
+                props.append(f"col={p.column}")
+            props.append(f"title={_escape_property(p.code + ': ' + RULES[p.code].title)}")
+            body = p.message + (f" [{p.record}]" if p.record else "") + (f" Fix: {p.hint}" if p.hint else "")
+            lines.append(f"::{p.severity} {','.join(props)}::{_escape_data(body)}")
+    else:
+        for p in problems:
+            where = ":".join(str(part) for part in (p.file, p.line, p.column) if part is not None) or report.source
+            lines.append(f"{where}: {p.code} {p.message}" + (f" [{p.record}]" if p.record else ""))
+        if problems:
+            lines.append("")
+            lines.append("How to fix:")
+            for code in sorted({p.code for p in problems}):
+                lines.append(f"  {code}: {RULES[code].hint}")
+    counts = ", ".join(f"{n} {kind}s" for kind, n in sorted(report.counts.items()))
+    verdict = "clean" if report.ok and not report.problems else ("ok (warnings only)" if report.ok else "NOT clean")
+    summary = f"{report.source}: {verdict}: {len(report.errors)} error(s), {len(report.warnings)} warning(s)"
+    lines.append(summary + (f"; {counts}" if counts else ""))
+    return "\n".join(lines)
+
+
+def cmd_validate(args) -> int:
+    """Validate raw/ (or a release) and report every problem with its file and line.
+
+    Examples:
+      nato-corpus validate                      # raw/ in the current directory
+      nato-corpus validate raw --format github  # annotations for a pull request
+      nato-corpus validate dist/1.0.0           # check a downloaded release
+    """
+    from .validate import validate
+
+    report = validate(args.path)
+    print(format_report(report, args.format))
+    return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+
+def cmd_schema(args) -> int:
+    """Write the JSON Schemas and Table Schemas in schema/ from the models.
+
+    Example:
+      nato-corpus schema            # regenerate schema/
+      nato-corpus schema --check    # exit 1 if schema/ is stale
+    """
+    from . import tables
+
+    if args.check:
+        stale = tables.stale_schemas(args.schema_dir)
+        for path in stale:
+            print(f"{path}: stale (run `nato-corpus schema`)")
+        print(f"{args.schema_dir}: {'stale' if stale else 'current'}")
+        return EXIT_PROBLEMS if stale else EXIT_OK
+    written = tables.write_schemas(args.schema_dir)
+    print(f"wrote {len(written)} schema files in {args.schema_dir}/")
+    return EXIT_OK
+
+
+def cmd_build(args) -> int:
+    """Validate raw/ and publish its version as an immutable release in dist/<version>/.
+
+    Examples:
+      nato-corpus build            # build, or confirm the release is unchanged
+      nato-corpus build --check    # rebuild in a temporary directory and compare
+    """
+    from . import release
+    from .errors import ValidationFailed
+
+    try:
+        result = release.build(args.raw, args.dist, check=args.check)
+    except ValidationFailed as exc:
+        print(format_report(exc.report, "text"), file=sys.stderr)
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if args.check:
+        for name in result.differences:
+            print(f"differs: {name}")
+        state = "reproduces exactly" if not result.differences else f"does NOT reproduce ({len(result.differences)} files differ)"
+        print(f"{result.path}: {state}")
+        return EXIT_PROBLEMS if result.differences else EXIT_OK
+    print(f"{result.path}: {result.status}")
+    return EXIT_OK
+
+
+def cmd_diff(args) -> int:
+    """Show added, removed and changed records between two versions, field by field.
+
+    OLD and NEW are versions in dist/, or 'raw' for the current raw/.
+    Example:
+      nato-corpus diff 1.0.0 raw
+    """
+    from . import release
+
+    result = release.diff(args.old, args.new, raw_dir=args.raw, dist_dir=args.dist)
+    print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) if args.format == "json" else result.to_text())
+    return EXIT_OK
+
+
+def cmd_download(args) -> int:
+    """Download a released version, verify every file, and cache it.
+
+    Example:
+      NATO_CORPUS_URL=https://mirror.example/dist nato-corpus download 1.0.0 --to ./nato-1.0.0
+    """
+    from . import download
+
+    path = download.download(args.version, base_url=args.base_url, cache_dir=args.cache_dir, progress=True)
+    if args.to:
+        path = download.copy_release(path, args.to)
+    print(path)
+    return EXIT_OK
+
+
+def cmd_info(args) -> int:
+    """Describe a release: version, counts per table, licence and how to cite it.
+
+    Example:
+      nato-corpus info
+    """
+    from . import load
+
+    print(json.dumps(load.info(args.version), indent=2, ensure_ascii=False, default=str))
+    return EXIT_OK
+
+
+def cmd_tables(args) -> int:
+    """List the tables of a release.
+
+    Example:
+      nato-corpus tables
+    """
+    from . import load
+
+    print("\n".join(load.tables(args.version)))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nato-corpus",
+        description="Validate, build, download and load the nato-corpus data packages.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, func: Callable) -> argparse.ArgumentParser:
+        doc = func.__doc__ or ""
+        sub = commands.add_parser(
+            name, help=doc.splitlines()[0], description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+        )
+        sub.set_defaults(func=func)
+        return sub
+
+    sub = add("validate", cmd_validate)
+    sub.add_argument("path", nargs="?", default="raw", help="raw/ directory, or a release (default: raw)")
+    sub.add_argument("--format", choices=("text", "json", "github"), default="text")
+
+    sub = add("schema", cmd_schema)
+    sub.add_argument("--schema-dir", default="schema")
+    sub.add_argument("--check", action="store_true", help="only check that schema/ is current")
+
+    sub = add("build", cmd_build)
+    sub.add_argument("--raw", default="raw")
+    sub.add_argument("--dist", default="dist")
+    sub.add_argument("--check", action="store_true", help="rebuild in a temporary directory and compare")
+
+    sub = add("diff", cmd_diff)
+    sub.add_argument("old")
+    sub.add_argument("new")
+    sub.add_argument("--raw", default="raw")
+    sub.add_argument("--dist", default="dist")
+    sub.add_argument("--format", choices=("text", "json"), default="text")
+
+    sub = add("download", cmd_download)
+    sub.add_argument("version")
+    sub.add_argument("--to", help="also copy the verified release into this directory")
+    sub.add_argument("--base-url", help="mirror to download from (default: $NATO_CORPUS_URL)")
+    sub.add_argument("--cache-dir", help="cache directory (default: $NATO_CORPUS_CACHE or the user cache)")
+
+    for name, func in (("info", cmd_info), ("tables", cmd_tables)):
+        sub = add(name, func)
+        sub.add_argument("--release", dest="version", default=None, help="version (default: the bundled latest)")
+    return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("nato-corpus")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from .errors import NatoCorpusError
+
+    try:
+        return args.func(args)
+    except NatoCorpusError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # the edge: never a traceback for a user
+        print(f"internal error: {type(exc).__name__}: {exc}. Please report it with the command you ran.", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())
