@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import dates
@@ -27,8 +26,10 @@ DERIVATION = {"relays", "copies", "translates", "reports_on", "describes", "comm
 class Index:
     """Valid records by id, with where each was written."""
 
-    def __init__(self, located: dict[str, list[Located]], captures: dict[str, CaptureFile]):
+    def __init__(self, located: dict[str, list[Located]], captures: dict[str, CaptureFile], invalid=()):
         self.located = located
+        #: ids of records that failed their schema: they exist, so references to them do not dangle
+        self.invalid_ids = {e.data["id"] for e in invalid if isinstance(e.data.get("id"), str)}
         self.by_id: dict[str, Located] = {}
         self.captures = captures
         self.duplicates: list[tuple[Located, Located]] = []
@@ -99,7 +100,7 @@ def check_references(index: Index) -> Iterator[Problem]:
                 if ref == item.record.id:
                     yield _problem("self-reference", f"{'.'.join(map(str, path))} = {ref!r} refers to the record itself", item, path)
                     continue
-                if ref in index.by_id:
+                if ref in index.by_id or ref in index.invalid_ids:
                     continue
                 kind = PREFIX_KIND[ref.split(":", 1)[0]]
                 if ids_by_kind is None:  # built only when a reference dangles
@@ -346,7 +347,11 @@ CHECKS = (
 )
 
 
-def run(located: dict[str, list[Located]], captures: dict[str, CaptureFile], root: Path) -> list[Problem]:
-    """Run every cross-record check and return all problems found."""
-    index = Index(located, captures)
+def run(located: dict[str, list[Located]], captures: dict[str, CaptureFile], invalid=()) -> list[Problem]:
+    """Run every cross-record check and return all problems found.
+
+    ``invalid`` holds the raw entries that failed their schema: they are not checked
+    further, but their ids count as existing, so nothing that refers to them dangles.
+    """
+    index = Index(located, captures, invalid)
     return [problem for check in CHECKS for problem in check(index)]

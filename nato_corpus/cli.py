@@ -49,7 +49,7 @@ def format_report(report, fmt: str) -> str:
             lines.append("How to fix:")
             for code in sorted({p.code for p in problems}):
                 lines.append(f"  {code}: {RULES[code].hint}")
-    counts = ", ".join(f"{n} {kind}s" for kind, n in sorted(report.counts.items()))
+    counts = ", ".join(f"{kind}s {n}" for kind, n in sorted(report.counts.items()))
     verdict = "clean" if report.ok and not report.problems else ("ok (warnings only)" if report.ok else "NOT clean")
     summary = f"{report.source}: {verdict}: {len(report.errors)} error(s), {len(report.warnings)} warning(s)"
     lines.append(summary + (f"; {counts}" if counts else ""))

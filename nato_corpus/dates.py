@@ -47,7 +47,9 @@ def bounds(value: str) -> tuple[dt.date | None, dt.date | None]:
     """
     if value == UNKNOWN:
         return None, None
-    if value != value.strip() or not value:
+    if not value:
+        raise DateError("an empty string is not an EDTF date")
+    if value != value.strip():
         raise DateError(f"{value!r} is not an EDTF date (no spaces around it)")
     import edtf
 

@@ -56,8 +56,7 @@ def _edtf(value: str) -> str:
     except dates.DateError as exc:
         raise PydanticCustomError(
             "invalid_date",
-            "{reason}; write an EDTF date such as 1994-11-28, 1994-09, 1994~, 1994-12?, "
-            "1994-09-27/1994-09-28, or 'unknown'",
+            "{reason} (EDTF: 1994-11-28, 1994-09, 1994~, 1994-12?, 1994-09-27/1994-09-28, or 'unknown')",
             {"reason": str(exc)},
         ) from None
 

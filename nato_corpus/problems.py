@@ -44,7 +44,7 @@ _RULES = [
     Rule("invalid-choice", "schema", "error", "A value outside a closed vocabulary", "Use one of the values listed."),
     Rule("invalid-identifier", "schema", "error", "An identifier or reference that does not follow the id pattern", "Write '<type>:<slug>' with the right prefix (capture, actor, doc, event, quote) and a lower-case slug."),
     Rule("invalid-format", "schema", "error", "A value that does not match its format", "Write the value in the format given."),
-    Rule("invalid-date", "schema", "error", "A date that is not EDTF, or an interval that ends before it starts", "Write an EDTF date: 1994-11-28, 1994-09, 1994~, 1994-12?, 1994-09-27/1994-09-28, or 'unknown'."),
+    Rule("invalid-date", "schema", "error", "A date that is not EDTF, or an interval that ends before it starts", "Write the date as EDTF (https://www.loc.gov/standards/datetime/): day, month or year precision, ~ for about, ? for uncertain, start/end for an interval."),
     Rule("invalid-url", "schema", "error", "A URL that is not an absolute http(s) address", "Write the full address, starting with https:// or http://."),
     Rule("missing-rationale", "schema", "error", "A grade without a rationale", "Say in a sentence why the grade was given."),
     Rule("empty-value", "schema", "error", "An empty text or list where content is required", "Fill the value in, or remove the field if it is optional."),

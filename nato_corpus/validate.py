@@ -137,16 +137,18 @@ def check_raw(root: str | os.PathLike = "raw") -> Checked:
             report.problems.extend(_schema_problems(corpus_raw.corpus, exc))
 
     located: dict[str, list[Located]] = {kind: [] for kind in RECORD_TYPES}
+    invalid: list[raw.Entry] = []  # failed their schema: their ids still exist for references
     for entry in corpus_raw.entries:
         model = RECORD_TYPES[entry.kind][0]
         try:
             record = model.model_validate(entry.data)
         except ValidationError as exc:
             report.problems.extend(_schema_problems(entry, exc))
+            invalid.append(entry)
             continue
         located[entry.kind].append(Located(record, entry))
 
-    report.problems.extend(checks.run(located, corpus_raw.captures, root))
+    report.problems.extend(checks.run(located, corpus_raw.captures, invalid))
     checked.located = located
     checked.records = {kind: sorted((item.record for item in items), key=lambda r: r.id) for kind, items in located.items()}
     report.counts = {kind: len(items) for kind, items in located.items()}

@@ -1,0 +1,63 @@
+"""EDTF dates and the earliest/latest days they allow."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+
+from nato_corpus import dates
+
+import strategies
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    "value,earliest,latest",
+    [
+        ("1994-11-28", D(1994, 11, 28), D(1994, 11, 28)),
+        ("1994-09", D(1994, 9, 1), D(1994, 9, 30)),
+        ("1994-02", D(1994, 2, 1), D(1994, 2, 28)),
+        ("1996-02", D(1996, 2, 1), D(1996, 2, 29)),
+        ("1994", D(1994, 1, 1), D(1994, 12, 31)),
+        ("1994~", D(1994, 1, 1), D(1994, 12, 31)),
+        ("1994-12?", D(1994, 12, 1), D(1994, 12, 31)),
+        ("1994-09-27/1994-09-28", D(1994, 9, 27), D(1994, 9, 28)),
+        ("1994-11/..", D(1994, 11, 1), None),
+        ("../1995", None, D(1995, 12, 31)),
+        ("1994-11/", D(1994, 11, 1), None),
+        ("199X", D(1990, 1, 1), D(1999, 12, 31)),
+        ("unknown", None, None),
+    ],
+)
+def test_bounds(value, earliest, latest):
+    """Each EDTF form gives the strict first and last day it allows (None where open or unknown)."""
+    assert dates.bounds(value) == (earliest, latest)
+
+
+@pytest.mark.parametrize(
+    "value,message",
+    [
+        ("28 November 1994", "is not an EDTF date"),
+        ("1994-13-01", "is not an EDTF date"),
+        ("1994-02-30", "is not an EDTF date"),
+        (" 1994", "no spaces around it"),
+        ("", "is not an EDTF date"),
+        ("1994-12-05/1994-12-01", "ends before it starts"),
+    ],
+)
+def test_invalid_dates_are_refused(value, message):
+    """Strings that are not EDTF, and reversed intervals, raise DateError with the reason."""
+    with pytest.raises(dates.DateError, match=message):
+        dates.bounds(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(strategies.edtf_dates())
+def test_earliest_is_never_after_latest(value):
+    """For every valid EDTF date, earliest <= latest where both are known."""
+    earliest, latest = dates.bounds(value)
+    if earliest and latest:
+        assert earliest <= latest
