@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .load import info, load, tables, versions
     from .problems import Problem, Report
     from .release import build
-    from .validate import validate
+    from .validation import validate
 
 __all__ = [
     "DownloadError",
@@ -61,7 +61,7 @@ _LAZY = {
     "Problem": "problems",
     "Report": "problems",
     "build": "release",
-    "validate": "validate",
+    "validate": "validation",
 }
 
 

@@ -64,7 +64,7 @@ def cmd_validate(args) -> int:
       nato-corpus validate raw --format github  # annotations for a pull request
       nato-corpus validate dist/1.0.0           # check a downloaded release
     """
-    from .validate import validate
+    from .validation import validate
 
     report = validate(args.path)
     print(format_report(report, args.format))

@@ -1,0 +1,41 @@
+"""Docs that cannot drift: README's generated sections, commands and Quick start."""
+
+from __future__ import annotations
+
+import re
+
+from nato_corpus import _docs
+from nato_corpus.cli import build_parser
+from nato_corpus.problems import RULES
+
+from conftest import REPO
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_generated_sections_are_current():
+    """The scales, rule table and CLI reference in README.md match the code (run `python -m nato_corpus._docs`)."""
+    assert _docs.render(README) == README
+
+
+def test_every_rule_is_documented_with_an_example():
+    """Every rule code is in README's table and has a committed example or release test."""
+    for code in RULES:
+        assert f"| `{code}` |" in README
+
+
+def test_every_command_is_documented():
+    """Every CLI command has a section in README.md."""
+    parser = build_parser()
+    (action,) = parser._subparsers._group_actions
+    for name in action.choices:
+        assert f"### `nato-corpus {name}`" in README
+
+
+def test_quick_start_comes_first_with_two_lines():
+    """README opens with '## Quick start' and a two-line sh block: set up and run, then test."""
+    assert README.startswith("## Quick start\n\n```sh\n")
+    block = re.search(r"```sh\n(.*?)```", README, re.S).group(1).splitlines()
+    assert len(block) == 2
+    assert "pip install" in block[0] and "nato-corpus build" in block[0]
+    assert "pytest" in block[1]
