@@ -16,7 +16,7 @@ from .problems import Problem
 from .raw import CaptureFile
 
 if TYPE_CHECKING:
-    from .validate import Located
+    from .validation import Located
 
 PREFIX_KIND = {"capture": "capture", "actor": "actor", "doc": "document", "event": "event", "quote": "quote"}
 #: relations along which a document descends from another: these may not form a cycle
