@@ -20,9 +20,9 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
 if TYPE_CHECKING:
-    from .download import download
+    from .downloads import download
     from .errors import DownloadError, NatoCorpusError, OfflineError, ReleaseExists, UsageError, ValidationFailed
-    from .load import info, load, tables, versions
+    from .loading import info, load, tables, versions
     from .problems import Problem, Report
     from .release import build
     from .validation import validate
@@ -47,17 +47,17 @@ __all__ = [
 ]
 
 _LAZY = {
-    "download": "download",
+    "download": "downloads",
     "DownloadError": "errors",
     "NatoCorpusError": "errors",
     "OfflineError": "errors",
     "ReleaseExists": "errors",
     "UsageError": "errors",
     "ValidationFailed": "errors",
-    "info": "load",
-    "load": "load",
-    "tables": "load",
-    "versions": "load",
+    "info": "loading",
+    "load": "loading",
+    "tables": "loading",
+    "versions": "loading",
     "Problem": "problems",
     "Report": "problems",
     "build": "release",

@@ -137,11 +137,11 @@ def cmd_download(args) -> int:
     Example:
       NATO_CORPUS_URL=https://mirror.example/dist nato-corpus download 1.0.0 --to ./nato-1.0.0
     """
-    from . import download
+    from . import downloads
 
-    path = download.download(args.version, base_url=args.base_url, cache_dir=args.cache_dir, progress=True)
+    path = downloads.download(args.version, base_url=args.base_url, cache_dir=args.cache_dir, progress=True)
     if args.to:
-        path = download.copy_release(path, args.to)
+        path = downloads.copy_release(path, args.to)
     print(path)
     return EXIT_OK
 
@@ -152,9 +152,9 @@ def cmd_info(args) -> int:
     Example:
       nato-corpus info
     """
-    from . import load
+    from . import loading
 
-    print(json.dumps(load.info(args.version), indent=2, ensure_ascii=False, default=str))
+    print(json.dumps(loading.info(args.version), indent=2, ensure_ascii=False, default=str))
     return EXIT_OK
 
 
@@ -164,9 +164,9 @@ def cmd_tables(args) -> int:
     Example:
       nato-corpus tables
     """
-    from . import load
+    from . import loading
 
-    print("\n".join(load.tables(args.version)))
+    print("\n".join(loading.tables(args.version)))
     return EXIT_OK
 
 

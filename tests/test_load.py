@@ -1,0 +1,141 @@
+"""load(), tables(), versions(), info() over a fake bundled release, and a light import."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from importlib import import_module
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from _release_fixture import DESCRIPTIONS, TABLES, make_release
+
+from nato_corpus import errors
+from nato_corpus.loading import info, load, tables, versions
+
+# The module itself: the name nato_corpus.load is also the public function.
+load_module = import_module("nato_corpus.loading")
+REPO = Path(__file__).resolve().parent.parent
+HEAVY = ("pyarrow", "frictionless", "pydantic", "pandas", "numpy", "pooch", "requests", "yaml")
+
+
+@pytest.fixture(autouse=True)
+def bundled(tmp_path, monkeypatch) -> Path:
+    """Releases 0.9.0 and 1.0.0 (latest) bundled; an empty cache; no mirror."""
+    root = tmp_path / "bundled"
+    make_release(root, "0.9.0")
+    make_release(root, "1.0.0")
+    monkeypatch.setattr(load_module, "_bundled_root", lambda: root)
+    monkeypatch.setenv("NATO_CORPUS_CACHE", str(tmp_path / "cache"))
+    for name in ("NATO_CORPUS_URL", "NATO_CORPUS_OFFLINE", "NATO_CORPUS_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
+    return root
+
+
+@pytest.mark.parametrize("table", list(TABLES))
+def test_load_returns_the_table_as_stored(table):
+    """Every table loads with its rows and types, and a description on every field."""
+    loaded = load(table)
+    assert isinstance(loaded, pa.Table)
+    assert loaded.num_rows == TABLES[table].num_rows
+    assert loaded.schema.types == TABLES[table].schema.types
+    assert loaded.to_pylist() == TABLES[table].to_pylist()
+    for field in loaded.schema:
+        assert field.metadata[b"description"] == DESCRIPTIONS[field.name].encode()
+
+
+def test_load_without_version_reads_the_index_latest(bundled):
+    """version=None means the release the index calls latest, not the highest folder."""
+    index = json.loads((bundled / "index.json").read_text())
+    index["latest"] = "0.9.0"
+    (bundled / "index.json").write_text(json.dumps(index))
+    assert info()["version"] == "0.9.0"
+    assert load("quotes").num_rows == TABLES["quotes"].num_rows
+
+
+def test_tables_follow_the_descriptor():
+    """tables() lists the descriptor's resources in order, not a hard-coded list."""
+    assert tables() == list(TABLES)
+    assert tables("0.9.0") == list(TABLES)
+
+
+def test_unknown_table_lists_the_valid_ones():
+    """A wrong table name is a UsageError naming every table of the release."""
+    with pytest.raises(
+        errors.UsageError, match=r"unknown table 'quote'.*documents, quotes, quote_occurrences"
+    ):
+        load("quote")
+
+
+def test_unknown_version_lists_the_valid_ones():
+    """A wrong version is a UsageError naming every known version and how to get newer ones."""
+    with pytest.raises(
+        errors.UsageError,
+        match=r"unknown version '2\.0'; valid versions: 0\.9\.0, 1\.0\.0.*NATO_CORPUS_URL",
+    ):
+        load("quotes", version="2.0")
+
+
+def test_versions_sort_semantically(bundled, tmp_path):
+    """versions() sorts 0.10.0 after 0.9.0 and a pre-release before its release, cache included."""
+    for version in ("0.10.0", "1.0.0-rc.1"):
+        make_release(bundled, version)
+    make_release(tmp_path / "cache", "1.2.0")
+    assert versions() == ["0.9.0", "0.10.0", "1.0.0-rc.1", "1.0.0", "1.2.0"]
+
+
+def test_info_says_version_counts_licence_and_citation(bundled):
+    """info() gives the version, rows per table, the licence and a citation from the descriptor."""
+    about = info("1.0.0")
+    assert about["version"] == "1.0.0"
+    assert about["counts"] == {name: table.num_rows for name, table in TABLES.items()}
+    assert (
+        about["license"]
+        == "Creative Commons Attribution 4.0 (https://creativecommons.org/licenses/by/4.0/)"
+    )
+    assert about["citation"] == "Ada Example (2026). Test corpus, version 1.0.0 [data set]."
+    assert Path(about["path"]) == bundled / "1.0.0"
+
+
+def test_info_prefers_the_descriptor_citation(bundled):
+    """A release that states how to cite it is quoted as is."""
+    make_release(bundled, "1.1.0", citation="Cite me like this.")
+    assert info("1.1.0")["citation"] == "Cite me like this."
+
+
+def test_modified_bundled_file_is_refused(bundled):
+    """A bundled table whose bytes no longer match the descriptor is not loaded."""
+    path = bundled / "1.0.0" / "data" / "quotes.parquet"
+    path.write_bytes(path.read_bytes() + b"\0")
+    with pytest.raises(
+        errors.NatoCorpusError, match=r"does not match its release descriptor.*reinstall"
+    ):
+        load("quotes")
+
+
+def test_version_not_bundled_is_downloaded(tmp_path, monkeypatch):
+    """A version only on the mirror is downloaded, verified, cached and loaded."""
+    mirror = tmp_path / "mirror"
+    make_release(mirror, "2.0.0")
+    monkeypatch.setenv("NATO_CORPUS_URL", str(mirror))
+    assert load("quotes", version="2.0.0").num_rows == TABLES["quotes"].num_rows
+    assert (tmp_path / "cache" / "2.0.0" / "datapackage.json").is_file()
+    assert "2.0.0" in versions()
+    monkeypatch.delenv("NATO_CORPUS_URL")  # now served from the cache alone
+    assert tables("2.0.0") == list(TABLES)
+
+
+def test_import_is_light():
+    """Importing nato_corpus (and its load and download modules) imports no heavy library."""
+    code = (
+        "import json, sys, nato_corpus, nato_corpus.loading, nato_corpus.downloads; "
+        "print(json.dumps(sorted(sys.modules)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    modules = json.loads(result.stdout)
+    heavy = sorted(m for m in modules if m.split(".")[0] in HEAVY)
+    assert heavy == []
