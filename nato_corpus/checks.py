@@ -286,24 +286,27 @@ def check_dates(index: Index) -> Iterator[Problem]:
 def check_translation(index: Index) -> Iterator[Problem]:
     for kind in ("quote", "document"):
         for item in index.located.get(kind, []):
-            record = item.record
-            translated = getattr(record, "translated", record.original_language is not None)
-            if translated and record.original_language is None:
-                yield _problem("translation-language", "translated is true but original_language is not set", item, ("translated",))
-            elif record.original_language is not None and record.original_language == record.language:
-                yield _problem(
-                    "translation-language",
-                    f"original_language = {record.original_language!r} is the same as language",
-                    item,
-                    ("original_language",),
-                )
-            elif record.original_language is not None and not translated:
-                yield _problem(
-                    "translation-language",
-                    f"original_language = {record.original_language!r} but translated is false",
-                    item,
-                    ("original_language",),
-                )
+            yield from _translation_problems(item)
+
+
+def _translation_problems(item: Located) -> Iterator[Problem]:
+    record = item.record
+    via = getattr(record, "via_languages", [])
+    translated = getattr(record, "translated", record.original_language is not None)
+    original = record.original_language
+    if translated and original is None:
+        yield _problem("translation-language", "translated is true but original_language is not set", item, ("translated",))
+    elif not translated and (original is not None or via):
+        field_name = "original_language" if original is not None else "via_languages"
+        yield _problem("translation-language", f"{field_name} is set but translated is false", item, (field_name,))
+    elif original is not None and original == record.language and not via:
+        yield _problem(
+            "translation-language",
+            f"original_language = {original!r} is the same as language; a back-translation lists "
+            "the languages it passed through in via_languages",
+            item,
+            ("original_language",),
+        )
 
 
 def check_status(index: Index) -> Iterator[Problem]:

@@ -315,7 +315,9 @@ class Quote(Record):
     original_language: Language | None = None
     """Language the words were first said or written in, when the text is a translation."""
     translated: bool
-    """Whether the text reaches us in translation."""
+    """Whether the text reaches us in translation (including a back-translation into the original language)."""
+    via_languages: list[Language] = []
+    """Languages the words passed through between the original and this text, in order: ['de'] for English words rendered into German and back into English. Empty when translated directly or not at all."""
     relays: Annotated[int, Field(ge=0)]
     """How many hands the words passed through between the original document and the capture (0: the capture is the original)."""
     form: Literal["sentence", "fragment"]
