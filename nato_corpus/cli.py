@@ -49,7 +49,7 @@ def format_report(report, fmt: str) -> str:
             lines.append("How to fix:")
             for code in sorted({p.code for p in problems}):
                 lines.append(f"  {code}: {RULES[code].hint}")
-    counts = ", ".join(f"{kind}s {n}" for kind, n in sorted(report.counts.items()))
+    counts = ", ".join(f"{kind} {n}" for kind, n in sorted(report.counts.items()))
     verdict = "clean" if report.ok and not report.problems else ("ok (warnings only)" if report.ok else "NOT clean")
     summary = f"{report.source}: {verdict}: {len(report.errors)} error(s), {len(report.warnings)} warning(s)"
     lines.append(summary + (f"; {counts}" if counts else ""))
@@ -78,15 +78,15 @@ def cmd_schema(args) -> int:
       nato-corpus schema            # regenerate schema/
       nato-corpus schema --check    # exit 1 if schema/ is stale
     """
-    from . import tables
+    from . import tabular
 
     if args.check:
-        stale = tables.stale_schemas(args.schema_dir)
+        stale = tabular.stale_schemas(args.schema_dir)
         for path in stale:
             print(f"{path}: stale (run `nato-corpus schema`)")
         print(f"{args.schema_dir}: {'stale' if stale else 'current'}")
         return EXIT_PROBLEMS if stale else EXIT_OK
-    written = tables.write_schemas(args.schema_dir)
+    written = tabular.write_schemas(args.schema_dir)
     print(f"wrote {len(written)} schema files in {args.schema_dir}/")
     return EXIT_OK
 
@@ -112,6 +112,8 @@ def cmd_build(args) -> int:
             print(f"differs: {name}")
         state = "reproduces exactly" if not result.differences else f"does NOT reproduce ({len(result.differences)} files differ)"
         print(f"{result.path}: {state}")
+        if result.note:
+            print(f"note: {result.note}")
         return EXIT_PROBLEMS if result.differences else EXIT_OK
     print(f"{result.path}: {result.status}")
     return EXIT_OK

@@ -27,11 +27,8 @@ ID_PREFIXES = {"capture": "Capture", "actor": "Actor", "doc": "Document", "event
 
 
 def _id(prefix: str) -> type[str]:
-    return Annotated[  # type: ignore[return-value]
-        str,
-        StringConstraints(pattern=rf"^{prefix}:{SLUG}$"),
-        Field(description=f"Identifier of a {ID_PREFIXES[prefix]}: '{prefix}:' and a lower-case slug."),
-    ]
+    # no description here: the docstring of the field using the type says what it means
+    return Annotated[str, StringConstraints(pattern=rf"^{prefix}:{SLUG}$")]  # type: ignore[return-value]
 
 
 CaptureId = _id("capture")
@@ -62,18 +59,16 @@ def _edtf(value: str) -> str:
 
 
 Text = Annotated[str, StringConstraints(min_length=1)]
-Url = Annotated[str, AfterValidator(_url), Field(description="An absolute http(s) URL.")]
-EDTF = Annotated[
-    str,
-    AfterValidator(_edtf),
-    Field(description="An EDTF date (levels 0-1): 1994-11-28, 1994-09, 1994~, 1994-12?, 1994-09-27/1994-09-28, 1994-11/.., or 'unknown'."),
-]
-Language = Annotated[
-    str,
-    StringConstraints(pattern=r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$"),
-    Field(description="A BCP 47 language tag: en, de, ru."),
-]
-Offset = Annotated[int, Field(ge=0, description="A character offset (Unicode code points, from 0).")]
+# Reusable field types. They carry no description: pydantic would prefer it over the
+# docstring of the field that uses them, and the docstring is what a column means.
+Url = Annotated[str, AfterValidator(_url)]
+"""An absolute http(s) URL."""
+EDTF = Annotated[str, AfterValidator(_edtf)]
+"""An EDTF date (levels 0-1), or 'unknown'; see nato_corpus.dates."""
+Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")]
+"""A BCP 47 language tag: en, de, ru."""
+Offset = Annotated[int, Field(ge=0)]
+"""A character offset (Unicode code points, from 0)."""
 
 Rights = Literal["public_domain", "copyrighted_excerpts_only", "unknown"]
 Status = Literal["current", "disputed", "misattributed", "superseded"]

@@ -21,7 +21,7 @@ def test_clean_corpus_exits_0(base_raw: Path, capsys):
     """A clean corpus exits 0 and says so."""
     assert main(["validate", str(base_raw)]) == 0
     out = capsys.readouterr().out
-    assert out.strip().endswith("clean: 0 error(s), 0 warning(s); actors 3, captures 1, documents 2, events 1, quotes 1")
+    assert out.strip().endswith("clean: 0 error(s), 0 warning(s); actor 3, capture 1, document 2, event 1, quote 1")
 
 
 def test_problems_exit_1_in_text_format(base_raw: Path, capsys):

@@ -39,3 +39,10 @@ def test_quick_start_comes_first_with_two_lines():
     assert len(block) == 2
     assert "pip install" in block[0] and "nato-corpus build" in block[0]
     assert "pytest" in block[1]
+
+
+def test_committed_schemas_are_current():
+    """schema/ is what `nato-corpus schema` generates from the models today."""
+    from nato_corpus import tabular
+
+    assert tabular.stale_schemas(REPO / "schema") == []

@@ -1,0 +1,348 @@
+"""Building releases: reproducible, valid for other tools, immutable and atomic."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from nato_corpus import errors, release
+
+MINI = Path(__file__).parent / "data" / "mini"
+VERSION = "1.0.0"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder (hidden ones too) and its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def raw(tmp_path: Path) -> Path:
+    """A fresh copy of the mini corpus."""
+    root = tmp_path / "raw"
+    shutil.copytree(MINI, root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory) -> Path:
+    """The mini corpus built once into a dist/ folder (read-only for the tests that use it)."""
+    dist = tmp_path_factory.mktemp("built") / "dist"
+    release.build(MINI, dist)
+    return dist
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_two_builds_are_byte_identical(tmp_path, released):
+    """Building the same raw/ twice, anywhere, gives the same bytes in every file."""
+    other = tmp_path / "again" / "dist"
+    release.build(MINI, other)
+    assert snapshot(other) == snapshot(released)
+
+
+def test_touching_modification_times_changes_nothing(raw, tmp_path, released):
+    """A build after touching only file modification times is identical."""
+    for path in raw.rglob("*"):
+        os.utime(path, (1_000_000_000, 1_000_000_000))
+    dist = tmp_path / "dist"
+    release.build(raw, dist)
+    assert snapshot(dist) == snapshot(released)
+
+
+def test_release_layout_and_index(released):
+    """dist/ has the index; a release has a Parquet per table, the descriptor, card, timeline."""
+    index = json.loads((released / "index.json").read_text(encoding="utf-8"))
+    descriptor = (released / VERSION / "datapackage.json").read_bytes()
+    assert index == {
+        "latest": VERSION,
+        "name": "nato-corpus",
+        "versions": {
+            VERSION: {
+                "descriptor_sha256": release._sha256(descriptor),
+                "path": f"{VERSION}/datapackage.json",
+            }
+        },
+    }
+    assert (released / "index.json").read_text(encoding="utf-8").endswith("}\n")
+    data = json.loads(descriptor)
+    names = [r["name"] for r in data["resources"]]
+    assert sorted(p.name for p in (released / VERSION / "data").iterdir()) == sorted(
+        f"{n}.parquet" for n in names
+    )
+    assert [f["path"] for f in data["x_files"]] == ["README.md", "timeline.svg"]
+    assert all(
+        r["hash"].startswith("sha256:") and r["x_bytes"] > 0 and "bytes" not in r
+        for r in data["resources"]
+    )
+
+
+def test_descriptor_has_package_metadata(released):
+    """The descriptor names the package, licence, contributors, keywords and sources with URLs."""
+    data = json.loads((released / VERSION / "datapackage.json").read_text(encoding="utf-8"))
+    assert (data["name"], data["version"]) == ("mini-corpus", VERSION)
+    assert data["licenses"][0]["name"] == "CC-BY-4.0"
+    assert all(r["licenses"] == data["licenses"] for r in data["resources"])
+    assert data["contributors"] == [{"title": "The release tests", "role": "author"}]
+    assert "https://example.org/ministers" in [s.get("path") for s in data["sources"]]
+    assert "homepage" not in data  # only when raw/corpus.yaml sets one
+
+
+def test_frictionless_validates_the_release(released):
+    """frictionless (Python API) finds the release valid, foreign keys included."""
+    import frictionless
+
+    report = frictionless.validate(str(released / VERSION / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+def test_frictionless_cli_validates_the_release(released):
+    """`frictionless validate dist/<version>/datapackage.json` exits 0."""
+    result = subprocess.run(
+        [sys.executable, "-m", "frictionless", "validate", "--json", "datapackage.json"],
+        cwd=released / VERSION,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert json.loads(result.stdout)["valid"] is True
+
+
+def test_frictionless_catches_a_broken_foreign_key(released, tmp_path):
+    """An occurrence naming a capture that does not exist fails frictionless validation."""
+    import frictionless
+
+    copy = tmp_path / VERSION
+    shutil.copytree(released / VERSION, copy)
+    path = copy / "data" / "quote_occurrences.parquet"
+    table = pq.read_table(path)
+    broken = table.set_column(
+        2, table.schema.field("capture"), pa.array(["capture:nowhere"] * table.num_rows)
+    )
+    pq.write_table(broken, path)
+    report = frictionless.validate(str(copy / "datapackage.json"))
+    assert not report.valid
+    assert "foreign-key" in {error.type for task in report.tasks for error in task.errors}
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        "documents",
+        "events",
+        "quotes",
+        "actors",
+        "captures",
+        "quote_occurrences",
+        "document_relations",
+    ],
+)
+def test_duckdb_reads_tables_with_declared_types(released, table):
+    """DuckDB reads each table with the types its Table Schema declares."""
+    import duckdb
+
+    data = json.loads((released / VERSION / "datapackage.json").read_text(encoding="utf-8"))
+    schema = next(r["schema"] for r in data["resources"] if r["name"] == table)
+    result = duckdb.sql(f"select * from '{released / VERSION / 'data' / f'{table}.parquet'}'")
+    expected = {
+        "string": "VARCHAR",
+        "integer": ("BIGINT", "TINYINT"),
+        "boolean": "BOOLEAN",
+        "date": "DATE",
+        "any": "VARCHAR[]",
+    }
+    assert result.columns == [f["name"] for f in schema["fields"]]
+    for field, kind in zip(schema["fields"], result.types, strict=True):
+        allowed = expected[field["type"]]
+        assert str(kind) in (allowed if isinstance(allowed, tuple) else (allowed,)), field["name"]
+
+
+def test_every_table_opens_in_duckdb_and_pandas(released):
+    """Every table opens in DuckDB and pandas with its rows; dates are dates, lists are lists."""
+    import duckdb
+    import pandas as pd
+
+    for path in sorted((released / VERSION / "data").glob("*.parquet")):
+        rows = duckdb.sql(f"select count(*) from '{path}'").fetchall()[0][0]
+        frame = pd.read_parquet(path)
+        assert len(frame) == rows == pq.ParquetFile(path).metadata.num_rows, path.name
+    documents = pd.read_parquet(released / VERSION / "data" / "documents.parquet")
+    assert isinstance(documents["date_earliest"].iloc[0], dt.date)
+    assert list(documents["authors"].iloc[0]) == ["actor:first-minister"]
+    assert str(documents["reliability_grade"].dtype) == "category"
+
+
+def test_rebuild_of_a_release_is_unchanged(released):
+    """Building a version that is already released with the same content reports 'unchanged'."""
+    before = snapshot(released)
+    assert release.build(MINI, released).status == "unchanged"
+    assert snapshot(released) == before
+
+
+def test_overwriting_a_release_is_refused(raw, tmp_path):
+    """Changing raw/ without bumping the version is refused, and the message says what to do."""
+    dist = tmp_path / "dist"
+    release.build(raw, dist)
+    before = snapshot(dist)
+    edit(raw / "events" / "events.yaml", "who replied a week later", "who answered a week later")
+    with pytest.raises(errors.ReleaseExists) as caught:
+        release.build(raw, dist)
+    message = str(caught.value)
+    assert f"version {VERSION} is released with different content" in message
+    assert "bump version in" in message and "corpus.yaml" in message and "`changes`" in message
+    assert snapshot(dist) == before
+
+
+def test_check_lists_differing_files(raw, tmp_path):
+    """build --check compares a fresh build with the release and names the files that differ."""
+    dist = tmp_path / "dist"
+    release.build(raw, dist)
+    assert release.build(raw, dist, check=True).differences == []
+    edit(
+        raw / "quotes" / "quotes.yaml", "A fragment in a paraphrase", "A fragment, in a paraphrase"
+    )
+    result = release.build(raw, dist, check=True)
+    assert result.status == "checked"
+    assert {"data/quotes.parquet", "datapackage.json", "README.md"} <= set(result.differences)
+    assert "data/actors.parquet" not in result.differences
+
+
+def test_deleting_a_release_and_rebuilding_restores_it(raw, tmp_path):
+    """Removing dist/<version>/ and building again gives back the same bytes."""
+    dist = tmp_path / "dist"
+    release.build(raw, dist)
+    before = snapshot(dist)
+    shutil.rmtree(dist / VERSION)
+    assert release.build(raw, dist).status == "built"
+    assert snapshot(dist) == before
+
+
+def test_a_build_killed_midway_leaves_dist_as_it_was(raw, tmp_path, monkeypatch):
+    """An error while files are written leaves no partial release and no stray files."""
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "keep.txt").write_text("unrelated", encoding="utf-8")
+    before = snapshot(dist)
+    written = []
+    real_write = release._write_file
+
+    def failing_write(path, data):
+        if len(written) == 3:
+            raise KeyboardInterrupt("killed")
+        written.append(path)
+        real_write(path, data)
+
+    monkeypatch.setattr(release, "_write_file", failing_write)
+    with pytest.raises(KeyboardInterrupt):
+        release.build(raw, dist)
+    assert snapshot(dist) == before
+    monkeypatch.setattr(release, "_write_file", real_write)
+    assert release.build(raw, dist).status == "built"
+
+
+def test_leftovers_of_a_killed_build_are_removed(raw, tmp_path):
+    """A temporary folder left by a dead build is removed by the next build, which succeeds."""
+    dist = tmp_path / "dist"
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    pid = int(dead.stdout)
+    leftover = dist / f".tmp-{VERSION}-{pid}-deadbeef"
+    (leftover / "data").mkdir(parents=True)
+    (leftover / "data" / "quotes.parquet").write_bytes(b"half a file")
+    assert release.build(raw, dist).status == "built"
+    assert not leftover.exists()
+    assert sorted(p.name for p in dist.iterdir()) == [VERSION, "index.json"]
+
+
+def test_invalid_raw_is_not_built(raw, tmp_path):
+    """raw/ with an error is refused with its report, and nothing is written."""
+    edit(raw / "quotes" / "quotes.yaml", "speaker: actor:first-minister", "speaker: actor:nobody")
+    with pytest.raises(errors.ValidationFailed) as caught:
+        release.build(raw, tmp_path / "dist")
+    assert "dangling-reference" in caught.value.report.codes()
+    assert not (tmp_path / "dist" / VERSION).exists()
+
+
+def test_copyrighted_capture_text_is_not_published(raw, tmp_path):
+    """A capture that is not public domain is published without its text, with its hash."""
+    edit(
+        raw / "captures" / "mini-page.yaml",
+        "rights: public_domain",
+        "rights: copyrighted_excerpts_only",
+    )
+    dist = tmp_path / "dist"
+    release.build(raw, dist)
+    row = pq.read_table(dist / VERSION / "data" / "captures.parquet").to_pylist()[0]
+    assert row["text"] is None
+    assert row["sha256"] == "50fe1831dafc1d093c18c3596a7d9f711a5a1d3e789dc35d4bceba551baafd50"
+    assert (
+        "We will meet again in spring."
+        in pq.read_table(dist / VERSION / "data" / "quotes.parquet").column("text").to_pylist()
+    )
+
+
+def test_data_card_and_timeline(released):
+    """A data card gives counts, grades, rights, citation and changes; the timeline marks grades."""
+    import xml.etree.ElementTree as ET
+
+    card = (released / VERSION / "README.md").read_text(encoding="utf-8")
+    for heading in (
+        "## Contents",
+        "## Coverage in time",
+        "## Reliability and credibility",
+        "## Sources",
+        "## Rights and licence",
+        "## How to cite this version",
+        "## Changes in this version",
+    ):
+        assert heading in card
+    assert "| `quotes` | 2 |" in card
+    assert "| B Usually reliable | 1 |" in card
+    assert "| 3 Possibly true | 0 | 1 |" in card
+    assert "First release of the mini corpus." in card
+    svg = ET.fromstring((released / VERSION / "timeline.svg").read_text(encoding="utf-8"))
+    titles = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}title")]
+    assert any(t and t.startswith("quote:door-open") and "credibility 3" in t for t in titles)
+
+
+def test_project_files_list_every_release(raw, tmp_path):
+    """CITATION.cff names the latest version; CHANGELOG.md lists every release and its changes."""
+    dist = tmp_path / "dist"
+    release.build(raw, dist)
+    edit(raw / "corpus.yaml", "version: 1.0.0", "version: 1.1.0")
+    edit(
+        raw / "corpus.yaml",
+        "changes: First release of the mini corpus.",
+        "changes: Reworded the exchange.",
+    )
+    edit(raw / "events" / "events.yaml", "who replied a week later", "who answered a week later")
+    assert release.build(raw, dist).status == "built"
+    citation = (tmp_path / "CITATION.cff").read_text(encoding="utf-8")
+    assert 'version: "1.1.0"' in citation and "cff-version: 1.2.0" in citation
+    changelog = (tmp_path / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert changelog.index("## [1.1.0]") < changelog.index("## [1.0.0]")
+    assert "- events: `event:letter-exchange` (summary)" in changelog
+    card = (dist / "1.1.0" / "README.md").read_text(encoding="utf-8")
+    assert (
+        "Compared with version 1.0.0" in card and "changed `event:letter-exchange`: summary" in card
+    )
+    index = json.loads((dist / "index.json").read_text(encoding="utf-8"))
+    assert index["latest"] == "1.1.0" and set(index["versions"]) == {"1.0.0", "1.1.0"}
