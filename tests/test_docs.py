@@ -46,3 +46,26 @@ def test_committed_schemas_are_current():
     from nato_corpus import tabular
 
     assert tabular.stale_schemas(REPO / "schema") == []
+
+
+def _blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README, re.S)
+
+
+def test_readme_python_example_runs():
+    """The first Python example in README.md runs as written."""
+    code = _blocks("python")[0]
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own README
+    assert namespace["quotes"].num_rows == len(namespace["df"]) > 0
+
+
+def test_readme_sql_example_runs(monkeypatch):
+    """The DuckDB example in README.md runs against the committed release and joins every quote."""
+    import duckdb
+
+    monkeypatch.chdir(REPO)
+    (sql,) = _blocks("sql")
+    rows = duckdb.sql(sql).fetchall()
+    occurrences = duckdb.sql("SELECT count(*) FROM 'dist/1.0.0/data/quote_occurrences.parquet'").fetchall()[0][0]
+    assert len(rows) == occurrences
