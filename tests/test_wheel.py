@@ -90,7 +90,12 @@ def venv_python(tmp_path_factory) -> Path:
     )
     (wheel,) = (tmp / "out").glob("nato_corpus-*.whl")
     with zipfile.ZipFile(wheel) as archive:
-        assert "nato_corpus/_dist/index.json" in archive.namelist()
+        names = archive.namelist()
+    assert "nato_corpus/_dist/index.json" in names
+    # only the index and the released versions it lists: no stray build output from dist/
+    released = json.loads((DIST / "index.json").read_text(encoding="utf-8"))["versions"]
+    bundled = {n.split("/")[2] for n in names if n.startswith("nato_corpus/_dist/")}
+    assert bundled == {"index.json", *released}
     run([sys.executable, "-m", "venv", "--without-pip", str(tmp / "venv")])
     python = tmp / "venv" / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
     run(
