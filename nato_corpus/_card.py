@@ -429,6 +429,8 @@ def citation_cff(descriptor: dict) -> str:
         lines.append(f"license: {_yaml_str(licenses[0])}")
     if descriptor.get("homepage"):
         lines.append(f"url: {_yaml_str(descriptor['homepage'])}")
+    if descriptor.get("created"):
+        lines.append(f"date-released: {_yaml_str(str(descriptor['created'])[:10])}")
     if descriptor.get("keywords"):
         lines.append("keywords:")
         lines.extend(f"  - {_yaml_str(k)}" for k in descriptor["keywords"])

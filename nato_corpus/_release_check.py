@@ -541,8 +541,8 @@ class _TableCheck:
             for row, value in list(zip(hits, shown, strict=True))[:_MAX_ROWS_SHOWN]:
                 self.checker.add(
                     "release-table",
-                    f"{self.name}: {', '.join(fields)} = {value!r} is not a "
-                    f"{', '.join(ref_fields)} of {target_name} (foreign key)",
+                    f"{self.name}: {', '.join(fields)} = {value!r} matches no row of {target_name} "
+                    f"(foreign key to {target_name}.{', '.join(ref_fields)})",
                     file=self.file,
                     record=f"{self.name}:{self.key(row)}",
                 )

@@ -110,7 +110,7 @@ def cmd_build(args) -> int:
     if args.check:
         for name in result.differences:
             print(f"differs: {name}")
-        state = "reproduces exactly" if not result.differences else f"does NOT reproduce ({len(result.differences)} files differ)"
+        state = "reproduces exactly" if not result.differences else f"does NOT reproduce ({len(result.differences)} of its files differ)"
         print(f"{result.path}: {state}")
         if result.note:
             print(f"note: {result.note}")
@@ -123,14 +123,15 @@ def cmd_diff(args) -> int:
     """Show added, removed and changed records between two versions, field by field.
 
     OLD and NEW are versions in dist/, or 'raw' for the current raw/.
-    Example:
-      nato-corpus diff 1.0.0 raw
+    Examples:
+      nato-corpus diff 1.0.0 raw               # what the next release would change
+      nato-corpus diff 1.0.0 raw --exit-code   # in CI: exit 1 when raw/ differs
     """
     from . import release
 
     result = release.diff(args.old, args.new, raw_dir=args.raw, dist_dir=args.dist)
     print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) if args.format == "json" else result.to_text())
-    return EXIT_OK
+    return EXIT_PROBLEMS if args.exit_code and not result.empty else EXIT_OK
 
 
 def cmd_download(args) -> int:
@@ -207,6 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--raw", default="raw")
     sub.add_argument("--dist", default="dist")
     sub.add_argument("--format", choices=("text", "json"), default="text")
+    sub.add_argument("--exit-code", action="store_true", help="exit 1 when there are differences (as diff(1) does)")
 
     sub = add("download", cmd_download)
     sub.add_argument("version")

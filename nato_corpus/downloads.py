@@ -109,6 +109,15 @@ def download(
                 f"{cache_problem}. Delete that folder and download it again "
                 f"(`nato-corpus download {version}` with NATO_CORPUS_URL set)."
             )
+        bundled = _bundled_release(version)
+        if bundled is not None:  # shipped inside the package: a verified local copy already
+            problem = verify_release(bundled, descriptor_sha256=pin)
+            if problem is None:
+                return bundled
+            raise errors.DownloadError(
+                f"the copy of release {version} bundled in {bundled} does not verify: {problem}. "
+                "Reinstall nato-corpus (pip install --force-reinstall nato-corpus)."
+            )
         if offline:
             raise errors.OfflineError(_offline_message(version, cache, f"{OFFLINE_ENV} is set"))
         raise errors.UsageError(
@@ -680,6 +689,16 @@ def _local_source(path: Path, origin: str) -> _Source:
             "copy of dist/ (a folder holding index.json and <version>/datapackage.json)"
         )
     return _Source(str(path.resolve()), is_local=True)
+
+
+def _bundled_release(version: str) -> Path | None:
+    """The folder of ``version`` shipped with this package (or this checkout's dist/), if any."""
+    from .loading import _bundled_root
+
+    root = _bundled_root()
+    if root is None or not (root / version / "datapackage.json").is_file():
+        return None
+    return root / version
 
 
 def _bundled_pin(version: str) -> str | None:

@@ -207,7 +207,7 @@ class Document(Record):
     date_note: str | None = None
     """Where the date comes from, if not obvious."""
     authors: list[ActorId] = []
-    """Who wrote or issued it (empty if anonymous: then say so in reliability)."""
+    """Who wrote or issued it; empty when anonymous."""
     recipients: list[ActorId] = []
     """To whom it was addressed."""
     language: Language
@@ -338,6 +338,8 @@ class Corpus(Record):
     """Version of the release that raw/ builds (semantic versioning: MAJOR.MINOR.PATCH)."""
     description: Text
     """What the corpus is and for whom."""
+    released: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    """The day this version is released (YYYY-MM-DD), declared here so that builds never read the clock."""
     homepage: Url | None = None
     """Home page of the corpus, once it has one."""
     keywords: list[Text] = []

@@ -228,6 +228,16 @@ def build(
 def _refuse_if_different(files: Mapping[str, bytes], target: Path, raw_dir) -> None:
     differences = _compare(files, target)
     if differences:
+        from .downloads import verify_release
+
+        pinned = read_index(target.parent)["versions"].get(target.name, {}).get("descriptor_sha256")
+        damage = verify_release(target, descriptor_sha256=pinned)
+        if damage is not None:  # the release itself is broken: not a reason for a new version
+            raise errors.ReleaseExists(
+                f"{target.as_posix()} is damaged: {damage}. A release never changes: restore it "
+                f"(git checkout -- {target.as_posix()}), or delete the folder and run `nato-corpus build` "
+                "to rebuild it from raw/"
+            )
         shown = ", ".join(differences[:5]) + (
             f" and {len(differences) - 5} more" if len(differences) > 5 else ""
         )
@@ -464,7 +474,8 @@ def _authors(corpus) -> list[str]:
 
 
 def _citation(corpus) -> str:
-    line = f"{'; '.join(_authors(corpus))}. {corpus.title}, version {corpus.version} [data set]."
+    year = corpus.released[:4]
+    line = f"{'; '.join(_authors(corpus))} ({year}). {corpus.title}, version {corpus.version} [data set]."
     return f"{line} {corpus.homepage}" if corpus.homepage else line
 
 
@@ -474,6 +485,8 @@ def _descriptor(corpus, records, resources, files, changelog, citation) -> dict:
         "title": corpus.title,
         "version": corpus.version,
         "description": corpus.description,
+        # the release day the curator declared in raw/corpus.yaml: never the build's clock
+        "created": f"{corpus.released}T00:00:00Z",
     }
     if corpus.homepage:
         descriptor["homepage"] = corpus.homepage

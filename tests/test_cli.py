@@ -115,3 +115,24 @@ def test_module_entry_point(base_raw: Path):
     done = subprocess.run([sys.executable, "-m", "nato_corpus", "validate", str(base_raw)], capture_output=True, text=True)
     assert done.returncode == 1
     assert "dangling-reference" in done.stdout and done.stderr == ""
+
+
+def test_diff_exit_code_flag(tmp_path, capsys):
+    """diff exits 0 by default; with --exit-code it exits 1 when records differ and 0 when not."""
+    import shutil
+
+    from conftest import TESTS
+
+    raw = tmp_path / "raw"
+    shutil.copytree(TESTS / "data" / "mini", raw)
+    dist = tmp_path / "dist"
+    assert main(["build", "--raw", str(raw), "--dist", str(dist)]) == 0
+    common = ["--raw", str(raw), "--dist", str(dist)]
+    version = next(p.name for p in dist.iterdir() if p.is_dir())
+    assert main(["diff", version, "raw", "--exit-code", *common]) == 0
+    actors = next((raw / "actors").glob("*.yaml"))
+    actors.write_text(actors.read_text(encoding="utf-8").replace("kind: person", "kind: organization", 1), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["diff", version, "raw", *common]) == 0
+    assert main(["diff", version, "raw", "--exit-code", *common]) == 1
+    assert "changed" in capsys.readouterr().out

@@ -352,3 +352,24 @@ def test_progress_prints_a_line_per_file(mirror, cache, capsys):
     for rel in release_files(mirror.root, VERSION):
         if rel != "datapackage.json":
             assert rel in err
+
+
+def test_bundled_version_needs_no_mirror(cache, tmp_path, monkeypatch):
+    """A version shipped with the package is returned as is, verified, with no mirror configured."""
+    bundled = tmp_path / "bundled"
+    make_release(bundled, VERSION)
+    monkeypatch.setattr(load, "_bundled_root", lambda: bundled)
+    path = download(VERSION, cache_dir=cache)
+    assert path == bundled / VERSION
+    assert not cache.exists(), "nothing is fetched or cached"
+
+
+def test_corrupted_bundled_version_says_to_reinstall(cache, tmp_path, monkeypatch):
+    """A bundled release that fails its hashes is refused with what to do."""
+    bundled = tmp_path / "bundled"
+    make_release(bundled, VERSION)
+    monkeypatch.setattr(load, "_bundled_root", lambda: bundled)
+    parquet = next((bundled / VERSION / "data").glob("*.parquet"))
+    parquet.write_bytes(parquet.read_bytes()[:-1] + b"x")
+    with pytest.raises(errors.DownloadError, match=r"bundled in .* does not verify: .*Reinstall nato-corpus"):
+        download(VERSION, cache_dir=cache)

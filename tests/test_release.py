@@ -346,3 +346,21 @@ def test_project_files_list_every_release(raw, tmp_path):
     )
     index = json.loads((dist / "index.json").read_text(encoding="utf-8"))
     assert index["latest"] == "1.1.0" and set(index["versions"]) == {"1.0.0", "1.1.0"}
+
+
+def test_damaged_release_is_reported_as_damage_not_as_a_new_version(tmp_path):
+    """A released file changed on disk is reported as damage, with how to restore it."""
+    import shutil
+
+    from nato_corpus import errors, release
+
+    raw = tmp_path / "raw"
+    shutil.copytree(Path(__file__).parent / "data" / "mini", raw)
+    dist = tmp_path / "dist"
+    built = release.build(raw, dist)
+    parquet = built.path / "data" / "quotes.parquet"
+    data = bytearray(parquet.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    parquet.write_bytes(bytes(data))
+    with pytest.raises(errors.ReleaseExists, match=r"is damaged: .*quotes\.parquet.*restore it"):
+        release.build(raw, dist)

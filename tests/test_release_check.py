@@ -132,7 +132,7 @@ def test_a_broken_foreign_key_is_caught(dist):
     report = release.check_release(dist / VERSION)
     tables = [p for p in report.problems if p.code == "release-table"]
     assert len(tables) == 1
-    assert "'capture:nowhere' is not a id of captures" in tables[0].message
+    assert "'capture:nowhere' matches no row of captures (foreign key to captures.id)" in tables[0].message
     assert tables[0].record == "quote_occurrences:quote:door-open/0"
     assert tables[0].file.endswith("data/quote_occurrences.parquet")
 
