@@ -6,6 +6,7 @@ clock, no randomness and a fixed order, so that the same raw/ renders the same b
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import hashlib
 import json
@@ -262,6 +263,58 @@ def _change_lines(changelog: dict, change) -> list[str]:
 # --------------------------------------------------------------------------- timeline
 
 
+#: a run of at least this many years with no mark is drawn as one narrow break
+_GAP_YEARS = 4
+
+
+def _time_axis(points: list[tuple], left: float, plot: float):
+    """A piecewise-linear time axis: years with marks get equal width, long empty runs shrink.
+
+    Returns x(day), the years to label and the (first, last) year of each break.
+    """
+    first = min(p[0] for p in points).year
+    last = max(p[1] for p in points).year
+    occupied = set()
+    for low, high, *_ in points:
+        occupied.update(range(low.year, high.year + 1))
+    widths: dict[int, float] = {}
+    breaks: list[tuple[int, int]] = []
+    year = first
+    while year <= last:
+        if year in occupied:
+            widths[year] = 1.0
+            year += 1
+            continue
+        end = year
+        while end + 1 <= last and end + 1 not in occupied:
+            end += 1
+        run = end - year + 1
+        for empty in range(year, end + 1):  # a long run shrinks to half a year in all
+            widths[empty] = 0.5 / run if run >= _GAP_YEARS else 1.0
+        if run >= _GAP_YEARS:
+            breaks.append((year, end))
+        year = end + 1
+    unit = plot / sum(widths.values())
+    starts: dict[int, float] = {}
+    offset = float(left)
+    for year in range(first, last + 1):
+        starts[year] = offset
+        offset += widths[year] * unit
+    starts[last + 1] = offset
+
+    def x(day: dt.date) -> float:
+        if day.year > last:
+            return starts[last + 1]
+        fraction = (day.timetuple().tm_yday - 1) / (366 if calendar.isleap(day.year) else 365)
+        return starts[day.year] + fraction * widths[day.year] * unit
+
+    in_breaks = {y for low, high in breaks for y in range(low, high + 1)}
+    shown = [y for y in range(first, last + 2) if y not in in_breaks]
+    step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 1000) if len(shown) / s <= 14)
+    ticks = [y for i, y in enumerate(shown) if i % step == 0 or (y - 1 in in_breaks)]
+    return x, ticks, breaks
+
+
 def timeline_svg(records: Mapping[str, list]) -> str:
     """Events and quotations on a time axis, one lane each, coloured by credibility grade.
 
@@ -285,15 +338,7 @@ def timeline_svg(records: Mapping[str, list]) -> str:
     parts: list[str] = []
     y = 40
     if points:
-        first = min(p[0] for p in points).year
-        last = max(p[1] for p in points).year
-        start = dt.date(first, 1, 1)
-        span = (dt.date(last + 1, 1, 1) - start).days
-
-        def x(day: dt.date) -> float:
-            return left + (day - start).days / span * plot
-
-        step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 1000) if (last + 1 - first) / s <= 12)
+        x, ticks, breaks = _time_axis(points, left, plot)
         for lane, items in lanes.items():
             rows: list[float] = []  # right end of the last mark in each row
             placed = []
@@ -323,15 +368,13 @@ def timeline_svg(records: Mapping[str, list]) -> str:
                     f'<text x="{(x0 + x1) / 2:.1f}" y="{top + 8}" class="grade">{grade}</text></g>'
                 )
             y += height + 10
-        for year in range(first - first % step, last + 2, step):
-            if first <= year <= last + 1:
-                tick = x(dt.date(year, 1, 1))
-                parts.append(
-                    f'<line x1="{tick:.1f}" y1="30" x2="{tick:.1f}" y2="{y}" class="grid"/>'
-                )
-                parts.append(
-                    f'<text x="{tick:.1f}" y="{y + 14}" text-anchor="middle">{year}</text>'
-                )
+        for year in ticks:
+            tick = x(dt.date(year, 1, 1))
+            parts.append(f'<line x1="{tick:.1f}" y1="30" x2="{tick:.1f}" y2="{y}" class="grid"/>')
+            parts.append(f'<text x="{tick:.1f}" y="{y + 14}" text-anchor="middle">{year}</text>')
+        for low, high in breaks:  # a run of empty years drawn narrow, marked as a break
+            mid = (x(dt.date(low, 1, 1)) + x(dt.date(high + 1, 1, 1))) / 2
+            parts.append(f'<rect x="{mid - 3:.1f}" y="30" width="6" height="{y - 30}" class="gap"/>')
         y += 24
     else:
         parts.append(f'<text x="{left}" y="{y + 10}">No dated events or quotations.</text>')
@@ -359,7 +402,7 @@ def timeline_svg(records: Mapping[str, list]) -> str:
         "<title>Events and quotations by date, coloured by credibility grade</title>",
         "<style>.band{fill:#f7f7f7}.grid{stroke:#ccc;stroke-width:0.5}"
         ".mark{stroke:#333;stroke-width:0.5}.lane{font-weight:bold}"
-        ".grade{font-size:8px;text-anchor:middle}</style>",
+        ".grade{font-size:8px;text-anchor:middle}.gap{fill:#fff}</style>",
         '<text x="10" y="20" font-size="13" font-weight="bold">'
         "Events and quotations by date</text>",
     ]

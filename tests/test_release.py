@@ -364,3 +364,21 @@ def test_damaged_release_is_reported_as_damage_not_as_a_new_version(tmp_path):
     parquet.write_bytes(bytes(data))
     with pytest.raises(errors.ReleaseExists, match=r"is damaged: .*quotes\.parquet.*restore it"):
         release.build(raw, dist)
+
+
+def test_timeline_axis_shrinks_long_empty_runs():
+    """Years with marks share the width equally; a run of empty years is drawn as a narrow break."""
+    import datetime as dt
+
+    from nato_corpus._card import _time_axis
+
+    D = dt.date
+    points = [(D(1994, 1, 1), D(1994, 12, 31)), (D(1995, 6, 1), D(1995, 6, 1)), (D(2020, 3, 1), D(2020, 3, 1))]
+    x, ticks, breaks = _time_axis(points, 0, 1000)
+    assert breaks == [(1996, 2019)]
+    year_1994 = x(D(1995, 1, 1)) - x(D(1994, 1, 1))
+    gap = x(D(2020, 1, 1)) - x(D(1996, 1, 1))
+    assert abs(year_1994 - (x(D(2021, 1, 1)) - x(D(2020, 1, 1)))) < 1e-6
+    assert gap == pytest.approx(year_1994 / 2)
+    assert 2020 in ticks and not any(1996 <= t <= 2019 for t in ticks)
+    assert x(D(1994, 1, 1)) == 0 and x(D(2020, 12, 31)) <= 1000
