@@ -4,28 +4,52 @@ Four layers run in order and every problem is collected: files (reading and YAML
 schema (each record against its model), corpus (ids, references, captures, ranges)
 and evidence (quotes against their captures, dates, translations). A record that
 fails its schema is left out of the later layers, so one mistake is reported once.
+
+The first two layers work file by file, and what a record file yields (its records, its
+problems, the bounds of its dates) can be kept in a cache keyed on the file's content
+(``check_raw(root, cache_dir=...)``, see ``_cache``), so re-validating a large corpus reads
+and validates only the files that changed. The corpus and evidence layers always run on
+the whole corpus.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import gc
+import hashlib
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import checks, raw
+from . import checks, dates, raw
 from .errors import UsageError
 from .models import RECORD_TYPES, Corpus, Record
 from .problems import Problem, Report
 
 
-@dataclass
+@dataclass(slots=True)
 class Located:
     """A valid record and the raw entry (file, line, positions) it came from."""
 
     record: Record
     entry: raw.Entry
+
+
+@dataclass
+class FileResult:
+    """What one record file yields when read and checked against its model (what the cache keeps)."""
+
+    #: file and schema problems, with their positions
+    problems: list[Problem]
+    #: (record, line, column, index in the file) of each record that passed its schema
+    valid: list[tuple[Record, int, int, int]]
+    #: (data, line, column, index) of each record that failed it: its id still exists
+    invalid: list[tuple[dict, int, int, int]]
+    #: the earliest and latest day of each date the valid records give
+    bounds: dict[str, tuple]
 
 
 @dataclass
@@ -118,50 +142,129 @@ def _reason(error: dict) -> str:
     return error["msg"]
 
 
-def check_raw(root: str | os.PathLike = "raw") -> Checked:
+def check_raw(root: str | os.PathLike = "raw", cache_dir: str | os.PathLike | None = None) -> Checked:
     """Validate a raw/ directory and return the report with the valid records.
+
+    With ``cache_dir``, what each record file yields is kept there, keyed on its content,
+    and reused while the file is unchanged (see ``nato_corpus._cache``); the result is the
+    same with or without it. raw/ itself is only ever read.
 
     Raises UsageError when ``root`` is not a directory (a wrong call, not bad data).
     """
     root = Path(root)
     if not root.is_dir():
         raise UsageError(f"{root.as_posix()} is not a directory; pass the raw/ directory of a corpus")
-    corpus_raw = raw.read(root)
-    report = Report(problems=list(corpus_raw.problems), source=root.as_posix())
-    checked = Checked(report=report, captures=corpus_raw.captures)
+    cache = None
+    if cache_dir is not None:
+        from ._cache import Cache
 
-    if corpus_raw.corpus is not None:
-        try:
-            checked.corpus = Corpus.model_validate(corpus_raw.corpus.data)
-        except ValidationError as exc:
-            report.problems.extend(_schema_problems(corpus_raw.corpus, exc))
+        cache = Cache(cache_dir)
+    with _collector_paused() as collect:
+        return _check(root, cache, collect)
 
+
+@contextmanager
+def _collector_paused():
+    """Pause Python's cycle collector while validating; yield a function that collects.
+
+    Validation makes millions of small objects that live until it ends, and the collector
+    would walk them again and again (half the time of a cached run). Only parsing new
+    EDTF dates leaves garbage cycles (the edtf package's parser keeps exceptions with
+    their frames), so after each file read afresh the young objects are collected once.
+    """
+    if not gc.isenabled():
+        yield lambda: None
+        return
+    gc.disable()
+    try:
+        yield lambda: gc.collect(0)
+    finally:
+        gc.enable()
+
+
+def _check(root: Path, cache, collect) -> Checked:
+    sources, problems = raw.scan(root)
+    report = Report(problems=problems, source=root.as_posix())
+    checked = Checked(report=report)
     located: dict[str, list[Located]] = {kind: [] for kind in RECORD_TYPES}
     invalid: list[raw.Entry] = []  # failed their schema: their ids still exist for references
-    for entry in corpus_raw.entries:
-        model = RECORD_TYPES[entry.kind][0]
+    bounds: dict[str, tuple] = {}
+    for source in sources:
         try:
-            record = model.model_validate(entry.data)
-        except ValidationError as exc:
-            report.problems.extend(_schema_problems(entry, exc))
-            invalid.append(entry)
+            content = raw.read_file(source.path, source.shown)
+        except raw._Refused as refused:
+            report.problems.append(refused.problem)
             continue
-        located[entry.kind].append(Located(record, entry))
+        digest = hashlib.sha256(content).hexdigest()
+        if source.role == "text":
+            capture, problems = raw.read_capture(source, content, digest)
+            checked.captures[capture.name] = capture
+        elif source.role == "corpus":
+            checked.corpus, problems = _check_corpus(content, source.shown)
+        else:
+            kind, shown = source.role, source.shown
+            result = cache.get(digest, kind) if cache is not None else None
+            if result is None:
+                result = _check_file(kind, content, shown, digest)
+                if cache is not None:
+                    cache.put(digest, kind, result)
+                collect()
+            problems = [p if p.file == shown else dataclasses.replace(p, file=shown) for p in result.problems]
+            entries = located[kind]
+            for record, line, column, index in result.valid:
+                entries.append(Located(record, raw.Entry(kind, None, shown, line, column, index, digest)))
+            for data, line, column, index in result.invalid:
+                invalid.append(raw.Entry(kind, data, shown, line, column, index, digest))
+            bounds.update(result.bounds)
+        report.problems.extend(problems)
 
-    report.problems.extend(checks.run(located, corpus_raw.captures, invalid))
+    report.problems.extend(checks.run(located, checked.captures, invalid, bounds))
     checked.located = located
-    checked.records = {kind: sorted((item.record for item in items), key=lambda r: r.id) for kind, items in located.items()}
+    checked.records = {kind: sorted((item.record for item in items), key=_by_id) for kind, items in located.items()}
     report.counts = {kind: len(items) for kind, items in located.items()}
     report.problems.sort(key=Problem.sort_key)
     return checked
 
 
-def validate(path: str | os.PathLike = "raw") -> Report:
+def _by_id(record: Record) -> str:
+    return record.id
+
+
+def _check_corpus(content: bytes, shown: str) -> tuple[Corpus | None, list[Problem]]:
+    entry, problems = raw.read_corpus(content, shown)
+    if entry is None:
+        return None, problems
+    try:
+        return Corpus.model_validate(entry.data), problems
+    except ValidationError as exc:
+        return None, problems + _schema_problems(entry, exc)
+
+
+def _check_file(kind: str, content: bytes, shown: str, digest: str) -> FileResult:
+    """Read one record file and check each record against its model."""
+    entries, problems = raw.read_records(kind, content, shown, digest)
+    model = RECORD_TYPES[kind][0]
+    valid, invalid = [], []
+    for entry in entries:
+        try:
+            record = model.model_validate(entry.data)
+        except ValidationError as exc:
+            problems.extend(_schema_problems(entry, exc))
+            invalid.append((entry.data, entry.line, entry.column, entry.index))
+            continue
+        valid.append((record, entry.line, entry.column, entry.index))
+    found = {record.date for record, *_ in valid} if "date" in model.model_fields else set()
+    return FileResult(problems, valid, invalid, {value: dates.bounds(value) for value in found})
+
+
+def validate(path: str | os.PathLike = "raw", *, cache_dir: str | os.PathLike | None = None) -> Report:
     """Validate a corpus and return a Report; never raises for bad data.
 
     ``path`` is a raw/ directory, or a release (a ``dist/<version>`` directory or its
     ``datapackage.json``), which is checked as a downloader would: descriptor, hashes,
-    types, constraints and keys.
+    types, constraints and keys. ``cache_dir`` keeps per-file results of a raw/ directory
+    there between runs (see ``check_raw``); ``nato_corpus._cache.default_dir()`` is the
+    user cache.
 
     >>> report = validate("raw")
     >>> report.ok, report.counts["quote"]  # doctest: +SKIP
@@ -172,4 +275,4 @@ def validate(path: str | os.PathLike = "raw") -> Report:
         from .release import check_release
 
         return check_release(path)
-    return check_raw(path).report
+    return check_raw(path, cache_dir=cache_dir).report
