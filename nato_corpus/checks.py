@@ -32,10 +32,15 @@ class Index:
         captures: dict[str, CaptureFile],
         invalid=(),
         bounds: dict[str, tuple] | None = None,
+        incomplete: dict[str, list[bytes | None]] | None = None,
     ):
         self.located = located
+        #: raw entries of records that failed their schema
+        self.invalid = list(invalid)
         #: ids of records that failed their schema: they exist, so references to them do not dangle
         self.invalid_ids = {e.data["id"] for e in invalid if isinstance(e.data.get("id"), str)}
+        #: record type -> bytes of its files that could not be parsed (None: not readable at all)
+        self.incomplete = dict(incomplete or {})
         self.by_id: dict[str, Located] = {}
         self.captures = captures
         self.duplicates: list[tuple[Located, Located]] = []
@@ -51,6 +56,12 @@ class Index:
         for item in located.get("capture", []):
             found = captures.get(item.record.file)
             self.texts.setdefault(item.record.id, found.text if found else None)
+
+    def maybe_unread(self, record_id: str, kind: str | None = None) -> bool:
+        """Whether a record with this id may stand in a file that could not be read."""
+        kinds = [kind] if kind else list(self.incomplete)
+        needle = record_id.encode("utf-8")
+        return any(content is None or needle in content for k in kinds for content in self.incomplete.get(k, ()))
 
     def get(self, record_id: str):
         item = self.by_id.get(record_id)
@@ -122,6 +133,51 @@ def references(record) -> Iterator[tuple[tuple, str]]:
             yield ("occurrences", i, "document"), occurrence.document
 
 
+#: where each record type refers to others: a field, or a list ("*") of ids or of mappings
+_REFERENCE_PATHS = {
+    "document": [("authors", "*"), ("recipients", "*"), ("publisher",), ("holder",), ("capture",), ("relations", "*", "target")],
+    "event": [("participants", "*"), ("evidence", "*")],
+    "quote": [("speaker",), ("addressee",), ("document",), ("occurrences", "*", "capture"), ("occurrences", "*", "document")],
+}
+
+
+def raw_references(kind: str, data: dict) -> Iterator[tuple[tuple, str]]:
+    """The (path, id) references of a record that failed its schema, as far as they are readable.
+
+    Only values that look like identifiers are yielded: anything else already has its
+    schema problem.
+    """
+
+    def walk(value, pattern: tuple, path: tuple):
+        if not pattern:
+            if isinstance(value, str) and value.split(":", 1)[0] in PREFIX_KIND and ":" in value:
+                yield path, value
+            return
+        step, rest = pattern[0], pattern[1:]
+        if step == "*":
+            if isinstance(value, list):
+                for i, item in enumerate(value):
+                    yield from walk(item, rest, path + (i,))
+        elif isinstance(value, dict) and step in value:
+            yield from walk(value[step], rest, path + (step,))
+
+    for pattern in _REFERENCE_PATHS.get(kind, []):
+        yield from walk(data, pattern, ())
+
+
+def _dangling_message(index: Index, path: tuple, ref: str, cache: dict) -> str | None:
+    """The message for a reference that resolves to nothing, or None when it resolves (or may)."""
+    if ref in index.by_id or ref in index.invalid_ids:
+        return None
+    kind = PREFIX_KIND[ref.split(":", 1)[0]]
+    if index.maybe_unread(ref, kind):  # the record may be in a file that could not be read
+        return None
+    if "ids" not in cache:  # built only when a reference dangles
+        cache["ids"] = {k: [i.record.id for i in v] for k, v in index.located.items()}
+    close = difflib.get_close_matches(ref, cache["ids"].get(kind, []), n=1, cutoff=0.8)
+    return f"{'.'.join(map(str, path))} = {ref!r}: no {kind} has this id" + (f" (did you mean {close[0]!r}?)" if close else "")
+
+
 def check_unique_ids(index: Index) -> Iterator[Problem]:
     for item, first in index.duplicates:
         yield _problem(
@@ -133,7 +189,7 @@ def check_unique_ids(index: Index) -> Iterator[Problem]:
 
 
 def check_references(index: Index) -> Iterator[Problem]:
-    ids_by_kind: dict[str, list[str]] | None = None
+    cache: dict = {}
     known, invalid_ids = index.by_id, index.invalid_ids
     for items in index.located.values():
         for item in items:
@@ -144,19 +200,17 @@ def check_references(index: Index) -> Iterator[Problem]:
                 if ref == item.record.id:
                     yield _problem("self-reference", f"{'.'.join(map(str, path))} = {ref!r} refers to the record itself", item, path)
                     continue
-                if ref in index.by_id or ref in index.invalid_ids:
-                    continue
-                kind = PREFIX_KIND[ref.split(":", 1)[0]]
-                if ids_by_kind is None:  # built only when a reference dangles
-                    ids_by_kind = {k: [i.record.id for i in v] for k, v in index.located.items()}
-                close = difflib.get_close_matches(ref, ids_by_kind.get(kind, []), n=1, cutoff=0.8)
-                yield _problem(
-                    "dangling-reference",
-                    f"{'.'.join(map(str, path))} = {ref!r}: no {kind} has this id"
-                    + (f" (did you mean {close[0]!r}?)" if close else ""),
-                    item,
-                    path,
-                )
+                message = _dangling_message(index, path, ref, cache)
+                if message:
+                    yield _problem("dangling-reference", message, item, path)
+    # records that failed their schema: their readable references are checked too
+    for entry in index.invalid:
+        for path, ref in raw_references(entry.kind, entry.data):
+            message = _dangling_message(index, path, ref, cache)
+            if message:
+                line, column = entry.where(path)
+                record_id = entry.data.get("id") if isinstance(entry.data.get("id"), str) else None
+                yield Problem.of("dangling-reference", message, file=entry.file, line=line, column=column, record=record_id)
 
 
 def check_relation_cycles(index: Index) -> Iterator[Problem]:
@@ -386,9 +440,11 @@ def check_unused(index: Index) -> Iterator[Problem]:
     for items in index.located.values():
         for item in items:
             used.update(referenced_ids(item.record))
+    for entry in index.invalid:
+        used.update(ref for _, ref in raw_references(entry.kind, entry.data))
     for kind in ("actor", "capture"):
         for item in index.located.get(kind, []):
-            if item.record.id not in used:
+            if item.record.id not in used and not index.maybe_unread(item.record.id):
                 yield _problem("unused-record", f"no record refers to {item.record.id!r}", item, ("id",))
 
 
@@ -411,12 +467,16 @@ def run(
     captures: dict[str, CaptureFile],
     invalid=(),
     bounds: dict[str, tuple] | None = None,
+    incomplete: dict[str, list[bytes | None]] | None = None,
 ) -> list[Problem]:
     """Run every cross-record check and return all problems found.
 
     ``invalid`` holds the raw entries that failed their schema: they are not checked
     further, but their ids count as existing, so nothing that refers to them dangles.
     ``bounds`` may give the bounds of dates already worked out (EDTF string -> bounds).
+    ``incomplete`` holds, per record type, the bytes of files that could not be parsed:
+    an id that appears in them is not reported as dangling (its record may be there), and
+    a record whose id appears in them is not reported unused.
     """
-    index = Index(located, captures, invalid, bounds)
+    index = Index(located, captures, invalid, bounds, incomplete)
     return [problem for check in CHECKS for problem in check(index)]

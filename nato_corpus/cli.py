@@ -64,9 +64,10 @@ def cmd_validate(args) -> int:
       nato-corpus validate raw --format github  # annotations for a pull request
       nato-corpus validate dist/1.0.0           # check a downloaded release
     """
+    from ._cache import default_dir
     from .validation import validate
 
-    report = validate(args.path)
+    report = validate(args.path, cache_dir=None if args.no_cache else default_dir())
     print(format_report(report, args.format))
     return EXIT_OK if report.ok else EXIT_PROBLEMS
 
@@ -192,6 +193,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = add("validate", cmd_validate)
     sub.add_argument("path", nargs="?", default="raw", help="raw/ directory, or a release (default: raw)")
     sub.add_argument("--format", choices=("text", "json", "github"), default="text")
+    sub.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="read and check every file again (by default each file's results are kept, keyed on its "
+        "content, in $NATO_CORPUS_CACHE/validate or the user cache)",
+    )
 
     sub = add("schema", cmd_schema)
     sub.add_argument("--schema-dir", default="schema")

@@ -11,7 +11,9 @@ unknown interval end has no bound (``None``).
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
 from functools import lru_cache
 
 UNKNOWN = "unknown"
@@ -35,6 +37,34 @@ def _section_bounds(section) -> tuple[dt.date | None, dt.date | None]:
     return _day(section.lower_strict()), _day(section.upper_strict())
 
 
+_PLAIN = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+
+
+def _plain_bounds(value: str) -> tuple[dt.date, dt.date] | None:
+    """Bounds of a plain ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (most dates), without a parser.
+
+    The edtf package costs milliseconds per string; these forms need only the calendar.
+    Returns None for anything else (edtf decides); raises DateError for an impossible
+    month or day, as edtf would refuse it.
+    """
+    match = _PLAIN.fullmatch(value)
+    if match is None or match.group(1) == "0000":
+        return None
+    year = int(match.group(1))
+    if match.group(2) is None:
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    month = int(match.group(2))
+    if not 1 <= month <= 12:
+        raise DateError(f"{value!r} is not an EDTF date")
+    last = calendar.monthrange(year, month)[1]
+    if match.group(3) is None:
+        return dt.date(year, month, 1), dt.date(year, month, last)
+    day = int(match.group(3))
+    if not 1 <= day <= last:
+        raise DateError(f"{value!r} is not an EDTF date")
+    return dt.date(year, month, day), dt.date(year, month, day)
+
+
 @lru_cache(maxsize=65536)
 def bounds(value: str) -> tuple[dt.date | None, dt.date | None]:
     """Earliest and latest day allowed by an EDTF string (``None`` where open or unknown).
@@ -51,6 +81,9 @@ def bounds(value: str) -> tuple[dt.date | None, dt.date | None]:
         raise DateError("an empty string is not an EDTF date")
     if value != value.strip():
         raise DateError(f"{value!r} is not an EDTF date (no spaces around it)")
+    plain = _plain_bounds(value)
+    if plain is not None:
+        return plain
     import edtf
 
     try:

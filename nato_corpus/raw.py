@@ -196,6 +196,8 @@ def _parse(text: str, file: str, positions: bool) -> tuple[Any, dict | None, dic
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        if "tab character" in message:
+            message += " (indent with spaces: YAML does not allow tabs for indentation)"
         raise _Refused(
             Problem.of(
                 "yaml-syntax",

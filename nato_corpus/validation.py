@@ -182,18 +182,26 @@ def _collector_paused():
         gc.enable()
 
 
+#: file problems after which a record file's records are unknown (not read at all)
+UNREAD = {"unreadable-file", "not-utf8", "file-too-large", "yaml-syntax", "yaml-unsupported", "yaml-duplicate-key"}
+
+
 def _check(root: Path, cache, collect) -> Checked:
     sources, problems = raw.scan(root)
     report = Report(problems=problems, source=root.as_posix())
     checked = Checked(report=report)
     located: dict[str, list[Located]] = {kind: [] for kind in RECORD_TYPES}
     invalid: list[raw.Entry] = []  # failed their schema: their ids still exist for references
+    # record type -> the bytes of its files that could not be read (None: not even the bytes)
+    incomplete: dict[str, list[bytes | None]] = {}
     bounds: dict[str, tuple] = {}
     for source in sources:
         try:
             content = raw.read_file(source.path, source.shown)
         except raw._Refused as refused:
             report.problems.append(refused.problem)
+            if source.role in RECORD_TYPES:
+                incomplete.setdefault(source.role, []).append(None)
             continue
         digest = hashlib.sha256(content).hexdigest()
         if source.role == "text":
@@ -210,6 +218,8 @@ def _check(root: Path, cache, collect) -> Checked:
                     cache.put(digest, kind, result)
                 collect()
             problems = [p if p.file == shown else dataclasses.replace(p, file=shown) for p in result.problems]
+            if any(p.code in UNREAD for p in problems):
+                incomplete.setdefault(kind, []).append(content)
             entries = located[kind]
             for record, line, column, index in result.valid:
                 entries.append(Located(record, raw.Entry(kind, None, shown, line, column, index, digest)))
@@ -218,7 +228,7 @@ def _check(root: Path, cache, collect) -> Checked:
             bounds.update(result.bounds)
         report.problems.extend(problems)
 
-    report.problems.extend(checks.run(located, checked.captures, invalid, bounds))
+    report.problems.extend(checks.run(located, checked.captures, invalid, bounds, incomplete))
     checked.located = located
     checked.records = {kind: sorted((item.record for item in items), key=_by_id) for kind, items in located.items()}
     report.counts = {kind: len(items) for kind, items in located.items()}

@@ -44,6 +44,12 @@ def apply_edits(root: Path, edits: list[dict]) -> None:
             raise ValueError(f"unknown edit {edit!r}")
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    """Tests never read or write the user's cache (validation cache, downloads)."""
+    monkeypatch.setenv("NATO_CORPUS_CACHE", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture
 def base_raw(tmp_path: Path) -> Path:
     """A fresh copy of the small valid corpus in tests/data/base."""

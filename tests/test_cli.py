@@ -100,7 +100,7 @@ def test_internal_error_is_a_message_not_a_traceback(monkeypatch, base_raw: Path
     """A bug inside the library still ends in one line on stderr and exit 2."""
     import nato_corpus.validation as module
 
-    def explode(path):
+    def explode(path, **options):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(module, "validate", explode)
@@ -136,3 +136,16 @@ def test_diff_exit_code_flag(tmp_path, capsys):
     assert main(["diff", version, "raw", *common]) == 0
     assert main(["diff", version, "raw", "--exit-code", *common]) == 1
     assert "changed" in capsys.readouterr().out
+
+
+def test_validate_cache_is_used_and_can_be_skipped(base_raw: Path, tmp_path: Path, monkeypatch, capsys):
+    """The CLI keeps per-file results in NATO_CORPUS_CACHE/validate; --no-cache leaves it untouched."""
+    cache = tmp_path / "mycache"
+    monkeypatch.setenv("NATO_CORPUS_CACHE", str(cache))
+    assert main(["validate", str(base_raw), "--no-cache"]) == 0
+    assert not (cache / "validate").exists()
+    assert main(["validate", str(base_raw)]) == 0
+    assert any((cache / "validate").rglob("*"))
+    _break(base_raw)
+    assert main(["validate", str(base_raw)]) == 1, "a cached clean result never hides a new problem"
+    assert "dangling-reference" in capsys.readouterr().out

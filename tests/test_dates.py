@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nato_corpus import dates
 
@@ -61,3 +62,24 @@ def test_earliest_is_never_after_latest(value):
     earliest, latest = dates.bounds(value)
     if earliest and latest:
         assert earliest <= latest
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 9999), st.integers(0, 14), st.integers(0, 32), st.sampled_from(["year", "month", "day"]))
+def test_plain_dates_agree_with_the_edtf_package(year, month, day, precision):
+    """The calendar fast path gives exactly what the edtf package gives, or refuses what it refuses."""
+    import edtf
+
+    value = f"{year:04d}" if precision == "year" else f"{year:04d}-{month:02d}"
+    if precision == "day":
+        value += f"-{day:02d}"
+    try:
+        parsed = edtf.parse_edtf(value)
+        expected = tuple(dt.date(*t[:3]) for t in (parsed.lower_strict(), parsed.upper_strict()))
+    except Exception:
+        expected = None
+    if expected is None:
+        with pytest.raises(dates.DateError):
+            dates._plain_bounds(value)
+    else:
+        assert dates._plain_bounds(value) == expected

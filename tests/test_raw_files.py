@@ -149,3 +149,35 @@ def test_reference_to_a_record_with_schema_errors_does_not_dangle(base_raw: Path
     actors.write_text(actors.read_text().replace("name: The Minister", "name: ''"))
     codes = [p.code for p in validate(base_raw).problems]
     assert codes == ["empty-value"]
+
+
+def test_schema_error_does_not_hide_a_dangling_reference(base_raw: Path):
+    """A record with a bad date and a dangling reference gets both problems in one run."""
+    quotes = base_raw / "quotes" / "sample.yaml"
+    text = quotes.read_text().replace("  date: 1994-11-28", "  date: 1994-13-01").replace("speaker: actor:minister", "speaker: actor:ministr")
+    quotes.write_text(text)
+    found = {(p.code, p.line) for p in validate(base_raw).problems}
+    assert found == {("invalid-date", 6), ("dangling-reference", 4)}
+
+
+def test_reference_from_a_record_with_schema_errors_counts_as_use(base_raw: Path):
+    """An actor referred to only by a record that failed its schema is not reported unused."""
+    quotes = base_raw / "quotes" / "sample.yaml"
+    quotes.write_text(quotes.read_text().replace("relays: 1", "relays: one"))
+    codes = [p.code for p in validate(base_raw).problems]
+    assert codes == ["wrong-type"]
+
+
+def test_unparseable_file_does_not_cascade(base_raw: Path):
+    """A tab breaks one actors file: ids written in it do not dangle, other bad ids still do."""
+    people = base_raw / "actors" / "people.yaml"
+    people.write_text(people.read_text().replace("  name: The Envoy", "\tname: The Envoy"))
+    quotes = base_raw / "quotes" / "sample.yaml"
+    quotes.write_text(quotes.read_text().replace("addressee: actor:envoy", "addressee: actor:nobody"))
+    problems = validate(base_raw).problems
+    assert [(p.code, Path(p.file).name) for p in problems] == [
+        ("yaml-syntax", "people.yaml"),
+        ("dangling-reference", "sample.yaml"),
+    ]
+    assert "indent with spaces" in problems[0].message
+    assert "'actor:nobody'" in problems[1].message
