@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
+import heapq
 import json
 import re
 from collections import Counter
@@ -340,16 +341,25 @@ def timeline_svg(records: Mapping[str, list]) -> str:
     if points:
         x, ticks, breaks = _time_axis(points, left, plot)
         for lane, items in lanes.items():
-            rows: list[float] = []  # right end of the last mark in each row
+            # each mark goes to the lowest row that is free at its start: rows in use wait
+            # in a heap by right end, freed rows in a heap by index (O(n log n) at any size)
+            busy: list[tuple[float, int]] = []
+            free: list[int] = []
+            rows = 0
             placed = []
             for low, high, grade, record_id, date, label in sorted(
                 items, key=lambda i: (i[0], i[1], i[3])
             ):
                 x0, x1 = x(low), max(x(high + dt.timedelta(days=1)), x(low) + 10)
-                row = next((i for i, end in enumerate(rows) if x0 >= end + 2), len(rows))
-                rows[row : row + 1] = [x1]
+                while busy and busy[0][0] + 2 <= x0:
+                    heapq.heappush(free, heapq.heappop(busy)[1])
+                if free:
+                    row = heapq.heappop(free)
+                else:
+                    row, rows = rows, rows + 1
+                heapq.heappush(busy, (x1, row))
                 placed.append((row, x0, x1, grade, record_id, date, label))
-            height = max(1, len(rows)) * 14 + 16
+            height = max(1, rows) * 14 + 16
             parts.append(
                 f'<text x="{left - 10}" y="{y + height / 2 + 4:.1f}" text-anchor="end" '
                 f'class="lane">{lane}</text>'
