@@ -434,7 +434,8 @@ def changelog_md(releases: Iterable[tuple[str, dict]]) -> str:
         "do not edit by hand. Each release's README.md has the changes field by field.",
     ]
     for version, entry in releases:
-        lines += ["", f"## [{version}]", "", entry.get("notes") or "No notes."]
+        released = f" - {entry['released']}" if entry.get("released") else ""
+        lines += ["", f"## [{version}]{released}", "", entry.get("notes") or "No notes."]
         if not entry.get("previous"):
             counts = ", ".join(f"{table} {n}" for table, n in (entry.get("counts") or {}).items())
             first = (

@@ -744,7 +744,10 @@ def write_project_files(dist_dir: str | os.PathLike = "dist") -> list[Path]:
     if not versions:
         return []
     descriptors = {v: json.loads((dist / v / DESCRIPTOR).read_bytes()) for v in versions}
-    history = [(v, descriptors[v].get("x_changelog") or {}) for v in reversed(versions)]
+    history = [
+        (v, {**(descriptors[v].get("x_changelog") or {}), "released": str(descriptors[v].get("created", ""))[:10]})
+        for v in reversed(versions)
+    ]
     written = []
     for name, text in (
         ("CITATION.cff", _card.citation_cff(descriptors[versions[-1]])),
