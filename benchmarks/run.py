@@ -337,26 +337,23 @@ WHY = {
     "validate raw/": (
         "The floor is libyaml's parser alone; validation also assembles the values from its events in Python "
         "(about as much again), checks every record with pydantic (10-15 µs each) and runs the cross-record "
-        "checks, so 1.5x is out of reach in Python. Above all, `nato_corpus.dates.bounds` parses each distinct "
-        "date string with the `edtf` package (pyparsing), about 5 ms each: a corpus with a few thousand distinct "
-        "days spends seconds there (most of the time at 1k and 10k). Would move it: a fast path in "
-        "`dates.bounds` for plain `YYYY`, `YYYY-MM` and `YYYY-MM-DD` (computed with `datetime`, edtf for the "
-        "rest), which cut validation at 100k from about 35 s to 25 s when substituted for one run; then a YAML "
-        "reader in C that keeps positions. Re-validation uses the cache instead."
+        "checks, so 1.5x is out of reach in Python: the ratio settles near 3x from 10k on. Plain dates "
+        "(`YYYY`, `YYYY-MM`, `YYYY-MM-DD`) are computed with the calendar; other EDTF forms still go through the "
+        "`edtf` package at about 5 ms per distinct string, which with the fixed start-up cost is most of the time "
+        "at 1k. Would move it: a YAML reader in C that keeps positions, and records checked without building a "
+        "pydantic object each. Re-validation uses the cache instead."
     ),
     "re-validate, 1 file changed (cache)": (
-        "The floor (reading and hashing every file) is 0.4 s; on top come re-validating the changed file, whose "
-        "new EDTF date strings cost 5 ms each (a file of 1,000 quotations holds hundreds: about 4 s), unpickling "
-        "some 150,000 cached pydantic records (about 1.5 s), the cross-record checks over the whole corpus "
-        "(about 1.5 s) and the collector walking the objects made (about 1 s). Would move it: the dates fast "
-        "path above, then keeping the cross-record facts (ids, references, spans, dates) in a compact columnar "
-        "form so that re-validation builds no pydantic objects at all."
+        "The floor (reading and hashing every file) is 0.4 s; on top come re-validating the changed file, "
+        "unpickling some 150,000 cached pydantic records (about 1.5 s), the cross-record checks over the whole "
+        "corpus (about 1.5 s) and the collector walking the objects made (about 1 s). Would move it: keeping the "
+        "cross-record facts (ids, references, spans, dates) in a compact columnar form so that re-validation "
+        "builds no pydantic objects at all."
     ),
     "build": (
-        "At 1k fixed costs dominate (data card, timeline, descriptor). At 100k, `_card.timeline_svg` packs marks "
-        "into rows in O(marks x rows) (about 8 s, quadratic beyond) and `tabular.build_tables` converts records "
-        "value by value in Python (about 8 s); a heap of row ends and column-wise conversion would bring the "
-        "build near its floor."
+        "At 1k and 10k fixed costs dominate (data card, timeline, descriptor, imports). At 100k the build is "
+        "1.35x its floor: `tabular.build_tables` converts records value by value in Python; column-wise "
+        "conversion would bring it near the floor. (The timeline packs marks in O(n log n).)"
     ),
     "validate release (vs frictionless)": (
         "At 1k both commands are mostly Python starting up (ours imports pyarrow: 0.4 s in all); from 10k on "

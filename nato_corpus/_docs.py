@@ -45,7 +45,19 @@ def cli() -> str:
     return "\n\n".join(sections)
 
 
-SECTIONS = {"scales": scales, "rules": rules, "cli": cli}
+def benchmarks() -> str:
+    """The results table of benchmarks/RESULTS.md (written by `python -m benchmarks.run`)."""
+    results = Path(__file__).resolve().parent.parent / "benchmarks" / "RESULTS.md"
+    if not results.is_file():
+        return "(no results yet: run `python -m benchmarks.run`)"
+    lines = results.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("|"))
+    end = next((i for i in range(start, len(lines)) if not lines[i].startswith("|")), len(lines))
+    machine = [line for line in lines[:start] if line.startswith("- ")]
+    return "\n".join(machine + [""] + lines[start:end])
+
+
+SECTIONS = {"scales": scales, "rules": rules, "cli": cli, "benchmarks": benchmarks}
 
 
 def render(text: str) -> str:
