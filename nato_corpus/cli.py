@@ -97,7 +97,7 @@ def cmd_build(args) -> int:
 
     Examples:
       nato-corpus build            # build, or confirm the release is unchanged
-      nato-corpus build --check    # rebuild in a temporary directory and compare
+      nato-corpus build --check    # rebuild in memory and compare with dist/<version>/
     """
     from . import release
     from .errors import ValidationFailed
@@ -107,6 +107,9 @@ def cmd_build(args) -> int:
     except ValidationFailed as exc:
         print(format_report(exc.report, "text"), file=sys.stderr)
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if args.check and not result.path.is_dir():
+        print(f"{result.path}: no such release; build it with `nato-corpus build`")
         return EXIT_PROBLEMS
     if args.check:
         for name in result.differences:
@@ -207,7 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = add("build", cmd_build)
     sub.add_argument("--raw", default="raw")
     sub.add_argument("--dist", default="dist")
-    sub.add_argument("--check", action="store_true", help="rebuild in a temporary directory and compare")
+    sub.add_argument("--check", action="store_true", help="rebuild in memory and compare, writing nothing")
 
     sub = add("diff", cmd_diff)
     sub.add_argument("old")

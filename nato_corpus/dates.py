@@ -44,8 +44,8 @@ def _plain_bounds(value: str) -> tuple[dt.date, dt.date] | None:
     """Bounds of a plain ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (most dates), without a parser.
 
     The edtf package costs milliseconds per string; these forms need only the calendar.
-    Returns None for anything else (edtf decides); raises DateError for an impossible
-    month or day, as edtf would refuse it.
+    Returns None for anything else, seasons included (edtf decides); raises DateError for
+    an impossible day of a real month, as edtf would refuse it.
     """
     match = _PLAIN.fullmatch(value)
     if match is None or match.group(1) == "0000":
@@ -55,7 +55,7 @@ def _plain_bounds(value: str) -> tuple[dt.date, dt.date] | None:
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
     month = int(match.group(2))
     if not 1 <= month <= 12:
-        raise DateError(f"{value!r} is not an EDTF date")
+        return None  # 21-24 are EDTF seasons ("1994-21", spring); edtf decides every such form
     last = calendar.monthrange(year, month)[1]
     if match.group(3) is None:
         return dt.date(year, month, 1), dt.date(year, month, last)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -346,7 +347,10 @@ def _decode(data: bytes, file: str) -> str:
 def read_file(path: str | os.PathLike, shown: str) -> bytes:
     """Read a file of raw/ within the size limit. Raises _Refused."""
     try:
-        size = os.stat(path).st_size
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):  # a pipe or device would block or never end
+            raise _Refused(Problem.of("unexpected-file", "not a regular file (a pipe, socket or device)", file=shown))
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             raise _Refused(
                 Problem.of(

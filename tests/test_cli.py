@@ -149,3 +149,26 @@ def test_validate_cache_is_used_and_can_be_skipped(base_raw: Path, tmp_path: Pat
     _break(base_raw)
     assert main(["validate", str(base_raw)]) == 1, "a cached clean result never hides a new problem"
     assert "dangling-reference" in capsys.readouterr().out
+
+
+def test_build_check_without_a_release_says_so(tmp_path, capsys):
+    """build --check where the version was never built says there is no such release (exit 1)."""
+    import shutil
+
+    from conftest import TESTS
+
+    raw = tmp_path / "raw"
+    shutil.copytree(TESTS / "data" / "mini", raw)
+    assert main(["build", "--check", "--raw", str(raw), "--dist", str(tmp_path / "dist")]) == 1
+    assert "no such release; build it with `nato-corpus build`" in capsys.readouterr().out
+
+
+def test_hostile_raw_never_reaches_the_internal_error_path(base_raw: Path, capsys):
+    """Hostile files give problems (exit 1), never the catch-all internal error (exit 2)."""
+    (base_raw / "actors" / "bomb.yaml").write_bytes(b"- &a [x, x]\n- &b [*a, *a]\n")
+    (base_raw / "actors" / "bin.yaml").write_bytes(b"\x00\xff\xfe")
+    (base_raw / "quotes" / "tag.yaml").write_bytes(b"- !!python/object/apply:os.system ['true']\n")
+    (base_raw / "events" / "odd.yaml").write_bytes(b"- id: !!int abc\n- <<: x\n- = \n")
+    assert main(["validate", str(base_raw)]) == 1
+    captured = capsys.readouterr()
+    assert "internal error" not in captured.err and captured.err == ""

@@ -30,6 +30,7 @@ D = dt.date
         ("../1995", None, D(1995, 12, 31)),
         ("1994-11/", D(1994, 11, 1), None),
         ("199X", D(1990, 1, 1), D(1999, 12, 31)),
+        ("1994-21", D(1994, 3, 1), D(1994, 5, 31)),
         ("unknown", None, None),
     ],
 )
@@ -65,7 +66,7 @@ def test_earliest_is_never_after_latest(value):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.integers(1, 9999), st.integers(0, 14), st.integers(0, 32), st.sampled_from(["year", "month", "day"]))
+@given(st.integers(0, 9999), st.integers(0, 99), st.integers(0, 32), st.sampled_from(["year", "month", "day"]))
 def test_plain_dates_agree_with_the_edtf_package(year, month, day, precision):
     """The calendar fast path gives exactly what the edtf package gives, or refuses what it refuses."""
     import edtf
@@ -78,8 +79,10 @@ def test_plain_dates_agree_with_the_edtf_package(year, month, day, precision):
         expected = tuple(dt.date(*t[:3]) for t in (parsed.lower_strict(), parsed.upper_strict()))
     except Exception:
         expected = None
-    if expected is None:
-        with pytest.raises(dates.DateError):
-            dates._plain_bounds(value)
-    else:
-        assert dates._plain_bounds(value) == expected
+    try:
+        fast = dates._plain_bounds(value)
+    except dates.DateError:
+        fast = "refused"
+    if fast is None:  # not a plain form (a season, year 0000): edtf decides, through bounds()
+        return
+    assert fast == ("refused" if expected is None else expected)

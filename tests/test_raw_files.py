@@ -181,3 +181,10 @@ def test_unparseable_file_does_not_cascade(base_raw: Path):
     ]
     assert "indent with spaces" in problems[0].message
     assert "'actor:nobody'" in problems[1].message
+
+
+def test_named_pipe_is_refused_not_read(base_raw: Path):
+    """A FIFO named like a record file is reported; validation never blocks on it."""
+    os.mkfifo(base_raw / "quotes" / "pipe.yaml")
+    (problem,) = validate(base_raw).problems
+    assert (problem.code, problem.message) == ("unexpected-file", "not a regular file (a pipe, socket or device)")
