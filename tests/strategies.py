@@ -136,3 +136,15 @@ def actors(draw) -> dict:
         "aliases": draw(st.lists(TEXT, max_size=3)),
         "wikidata": draw(st.none() | st.integers(1, 10**8).map(lambda n: f"Q{n}")),
     })
+
+
+def value_paths(value, prefix=()):
+    """Every path (tuple of keys and indices) into a nested YAML value, the empty one excluded."""
+    if prefix:
+        yield prefix
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from value_paths(item, prefix + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from value_paths(item, prefix + (index,))

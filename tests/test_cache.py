@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import BASE
+from strategies import value_paths
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -183,15 +184,6 @@ VALUES = st.one_of(
 )
 
 
-def _paths(value, prefix=()):
-    if prefix:
-        yield prefix
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _paths(item, prefix + (key,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _paths(item, prefix + (index,))
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -205,7 +197,7 @@ def test_results_with_and_without_cache_agree_over_mutations(data, tmp_path_fact
         for _ in range(data.draw(st.integers(1, 3))):
             name = data.draw(st.sampled_from(FILES))
             records = yaml.safe_load((root / name).read_text(encoding="utf-8"))
-            paths = list(_paths(records))
+            paths = list(value_paths(records))
             if not paths:
                 continue  # an emptied file: nothing left to mutate
             path = data.draw(st.sampled_from(paths))

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from nato_corpus.validation import validate
 
 from conftest import BASE
+from strategies import value_paths
 
 FILES = ["quotes/sample.yaml", "documents/documents.yaml", "events/events.yaml", "actors/people.yaml", "captures/sample.yaml"]
 WEIRD = st.one_of(
@@ -27,14 +28,6 @@ WEIRD = st.one_of(
 )
 
 
-def _paths(value, prefix=()):
-    yield prefix
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _paths(item, prefix + (key,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _paths(item, prefix + (index,))
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -43,7 +36,7 @@ def test_any_mutation_gives_a_report(data):
     """Replace, delete or add any value anywhere in any record: validation reports, never raises."""
     name = data.draw(st.sampled_from(FILES))
     records = yaml.safe_load((BASE / name).read_text(encoding="utf-8"))
-    paths = [p for p in _paths(records) if p]
+    paths = [p for p in value_paths(records) if p]
     path = data.draw(st.sampled_from(paths))
     action = data.draw(st.sampled_from(["replace", "delete", "add"]))
     parent = records
