@@ -27,25 +27,7 @@ if TYPE_CHECKING:
     from .release import build
     from .validation import validate
 
-__all__ = [
-    "DownloadError",
-    "NatoCorpusError",
-    "OfflineError",
-    "Problem",
-    "ReleaseExists",
-    "Report",
-    "UsageError",
-    "ValidationFailed",
-    "__version__",
-    "build",
-    "download",
-    "info",
-    "load",
-    "tables",
-    "validate",
-    "versions",
-]
-
+#: every public name -> the module that defines it (imported on first use); __all__ follows
 _LAZY = {
     "download": "downloads",
     "DownloadError": "errors",
@@ -63,6 +45,8 @@ _LAZY = {
     "build": "release",
     "validate": "validation",
 }
+
+__all__ = sorted([*_LAZY, "__version__"])
 
 
 def __getattr__(name: str):
