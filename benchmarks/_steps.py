@@ -65,7 +65,7 @@ def hash_floor(raw: str) -> dict:
 
 def validate(raw: str, cache_dir: str | None = None) -> dict:
     start = time.perf_counter()
-    from nato_corpus.validation import check_raw
+    from nato_corpus.curation.validate import check_raw
 
     checked = check_raw(raw, cache_dir=cache_dir)
     seconds = time.perf_counter() - start
@@ -91,8 +91,8 @@ def validate_and_write(raw: str, release: str, out: str) -> dict:
     same settings (the tables are read from the built release beforehand, untimed)."""
     import pyarrow.parquet as pq
 
-    from nato_corpus.release import PARQUET_OPTIONS
-    from nato_corpus.validation import check_raw
+    from nato_corpus.release.package import PARQUET_OPTIONS
+    from nato_corpus.curation.validate import check_raw
 
     tables = {p.name: pq.read_table(p) for p in sorted(Path(release, "data").glob("*.parquet"))}
     start = time.perf_counter()
@@ -144,7 +144,7 @@ def plant_release(release: str, out: str) -> dict:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from nato_corpus.release import PARQUET_OPTIONS
+    from nato_corpus.release.package import PARQUET_OPTIONS
 
     release, out = Path(release), Path(out)
     if out.exists():

@@ -3,7 +3,8 @@
 >>> import nato_corpus as nc
 >>> quotes = nc.load("quotes")          # a pyarrow.Table of the bundled release
 >>> nc.tables(), nc.versions()           # what exists
->>> nc.validate("raw").ok                # check a raw/ corpus or a downloaded release
+>>> nc.validate("raw").ok                # check a raw/ corpus
+>>> nc.check_release("dist/1.0.0").ok    # check a downloaded release
 
 Importing this package is light: the heavy modules load when a function needs them.
 """
@@ -20,30 +21,33 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
 if TYPE_CHECKING:
-    from .downloads import download
+    from .access.download import download
+    from .access.load import info, load, release_path, tables, versions
+    from .curation.validate import validate
     from .errors import DownloadError, NatoCorpusError, OfflineError, ReleaseExists, UsageError, ValidationFailed
-    from .loading import info, load, tables, versions
     from .problems import Problem, Report
-    from .release import build
-    from .validation import validate
+    from .release.build import build
+    from .release.check import check_release
 
 #: every public name -> the module that defines it (imported on first use); __all__ follows
 _LAZY = {
-    "download": "downloads",
     "DownloadError": "errors",
     "NatoCorpusError": "errors",
     "OfflineError": "errors",
+    "Problem": "problems",
     "ReleaseExists": "errors",
+    "Report": "problems",
     "UsageError": "errors",
     "ValidationFailed": "errors",
-    "info": "loading",
-    "load": "loading",
-    "tables": "loading",
-    "versions": "loading",
-    "Problem": "problems",
-    "Report": "problems",
-    "build": "release",
-    "validate": "validation",
+    "build": "release.build",
+    "check_release": "release.check",
+    "download": "access.download",
+    "info": "access.load",
+    "load": "access.load",
+    "release_path": "access.load",
+    "tables": "access.load",
+    "validate": "curation.validate",
+    "versions": "access.load",
 }
 
 __all__ = sorted([*_LAZY, "__version__"])

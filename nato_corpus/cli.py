@@ -64,10 +64,17 @@ def cmd_validate(args) -> int:
       nato-corpus validate raw --format github  # annotations for a pull request
       nato-corpus validate dist/1.0.0           # check a downloaded release
     """
-    from ._cache import default_dir
-    from .validation import validate
+    from pathlib import Path
 
-    report = validate(args.path, cache_dir=None if args.no_cache else default_dir())
+    from .curation.cache import default_dir
+    from .curation.validate import validate
+    from .release.check import check_release
+
+    path = Path(args.path)
+    if path.name == "datapackage.json" or (path / "datapackage.json").is_file():
+        report = check_release(path)
+    else:
+        report = validate(path, cache_dir=None if args.no_cache else default_dir())
     print(format_report(report, args.format))
     return EXIT_OK if report.ok else EXIT_PROBLEMS
 
@@ -79,15 +86,15 @@ def cmd_schema(args) -> int:
       nato-corpus schema            # regenerate schema/
       nato-corpus schema --check    # exit 1 if schema/ is stale
     """
-    from . import tabular
+    from .release import schemas
 
     if args.check:
-        stale = tabular.stale_schemas(args.schema_dir)
+        stale = schemas.stale_schemas(args.schema_dir)
         for path in stale:
             print(f"{path}: stale (run `nato-corpus schema`)")
         print(f"{args.schema_dir}: {'stale' if stale else 'current'}")
         return EXIT_PROBLEMS if stale else EXIT_OK
-    written = tabular.write_schemas(args.schema_dir)
+    written = schemas.write_schemas(args.schema_dir)
     print(f"wrote {len(written)} schema files in {args.schema_dir}/")
     return EXIT_OK
 
@@ -99,11 +106,11 @@ def cmd_build(args) -> int:
       nato-corpus build            # build, or confirm the release is unchanged
       nato-corpus build --check    # rebuild in memory and compare with dist/<version>/
     """
-    from . import release
     from .errors import ValidationFailed
+    from .release.build import build
 
     try:
-        result = release.build(args.raw, args.dist, check=args.check)
+        result = build(args.raw, args.dist, check=args.check)
     except ValidationFailed as exc:
         print(format_report(exc.report, "text"), file=sys.stderr)
         print(f"error: {exc}", file=sys.stderr)
@@ -120,6 +127,8 @@ def cmd_build(args) -> int:
             print(f"note: {result.note}")
         return EXIT_PROBLEMS if result.differences else EXIT_OK
     print(f"{result.path}: {result.status}")
+    for path in result.left_alone:
+        print(f"note: {path} was not written by nato-corpus build, so it was left as it is")
     return EXIT_OK
 
 
@@ -131,9 +140,9 @@ def cmd_diff(args) -> int:
       nato-corpus diff 1.0.0 raw               # what the next release would change
       nato-corpus diff 1.0.0 raw --exit-code   # in CI: exit 1 when raw/ differs
     """
-    from . import release
+    from .release.diff import diff
 
-    result = release.diff(args.old, args.new, raw_dir=args.raw, dist_dir=args.dist)
+    result = diff(args.old, args.new, raw_dir=args.raw, dist_dir=args.dist)
     print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) if args.format == "json" else result.to_text())
     return EXIT_PROBLEMS if args.exit_code and not result.empty else EXIT_OK
 
@@ -144,11 +153,11 @@ def cmd_download(args) -> int:
     Example:
       NATO_CORPUS_URL=https://mirror.example/dist nato-corpus download 1.0.0 --to ./nato-1.0.0
     """
-    from . import downloads
+    from .access.download import copy_release, download
 
-    path = downloads.download(args.version, base_url=args.base_url, cache_dir=args.cache_dir, progress=True)
+    path = download(args.version, base_url=args.base_url, cache_dir=args.cache_dir, progress=True)
     if args.to:
-        path = downloads.copy_release(path, args.to)
+        path = copy_release(path, args.to)
     print(path)
     return EXIT_OK
 
@@ -159,9 +168,9 @@ def cmd_info(args) -> int:
     Example:
       nato-corpus info
     """
-    from . import loading
+    from .access.load import info
 
-    print(json.dumps(loading.info(args.version), indent=2, ensure_ascii=False, default=str))
+    print(json.dumps(info(args.version), indent=2, ensure_ascii=False, default=str))
     return EXIT_OK
 
 
@@ -171,9 +180,9 @@ def cmd_tables(args) -> int:
     Example:
       nato-corpus tables
     """
-    from . import loading
+    from .access.load import tables
 
-    print("\n".join(loading.tables(args.version)))
+    print("\n".join(tables(args.version)))
     return EXIT_OK
 
 

@@ -41,7 +41,7 @@ def edtf_dates(draw) -> str:
     if kind == "open":
         return draw(st.sampled_from([f"{start}/..", f"../{start}", f"{start}/"]))
     end = draw(simple_dates())
-    from nato_corpus.dates import bounds
+    from nato_corpus.records.dates import bounds
 
     low, high = sorted([start, end], key=lambda d: bounds(d)[0])
     return f"{low}/{high}"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.generate import QUOTES_PER_FILE, generate, plant_errors
-from nato_corpus.validation import check_raw
+from nato_corpus.curation.validate import check_raw
 
 
 def _tree(root: Path) -> dict[str, bytes]:

@@ -15,8 +15,9 @@ from strategies import value_paths
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nato_corpus import _cache, validation
-from nato_corpus.validation import check_raw
+from nato_corpus.curation import cache as _cache
+from nato_corpus.curation import validate as validation
+from nato_corpus.curation.validate import check_raw
 
 QUOTES = "quotes/sample.yaml"
 
@@ -114,8 +115,8 @@ def _forge_clean_entry(broken_raw: Path, cache: Path, fingerprint: str, monkeypa
     assert not lie.problems and lie.valid
     digest = hashlib.sha256((broken_raw / QUOTES).read_bytes()).hexdigest()
     with monkeypatch.context() as patch:
-        patch.setattr(_cache, "fingerprint", lambda: fingerprint)
-        _cache.Cache(cache).put(digest, "quote", lie)
+        patch.setattr(validation, "fingerprint", lambda: fingerprint)
+        _cache.Cache(cache, fingerprint).put(digest, "quote", lie)
 
 
 @pytest.mark.parametrize("other", ["another-version", "same-prefix"])
@@ -124,7 +125,7 @@ def test_an_entry_from_another_version_or_schema_is_ignored(base_raw, tmp_path, 
     cache = tmp_path / "cache"
     path = base_raw / QUOTES
     path.write_text(path.read_text(encoding="utf-8").replace("date: 1994-11-28", "date: 28.11.1994"), encoding="utf-8")
-    current = _cache.fingerprint()
+    current = validation.fingerprint()
     # same-prefix: the entry lands at the very path the current cache reads, only its header differs
     forged = "f" * 64 if other == "another-version" else current[:16] + "0" * 48
     _forge_clean_entry(base_raw, cache, forged, monkeypatch)
@@ -140,15 +141,13 @@ def test_the_fingerprint_covers_schemas_and_rules(monkeypatch):
 
     from nato_corpus import problems
 
-    before = _cache.fingerprint()
+    before = validation.fingerprint()
     rule = problems.RULES["invalid-date"]
     with monkeypatch.context() as patch:
         patch.setitem(problems.RULES, "invalid-date", replace(rule, hint=rule.hint + " (changed)"))
-        _cache.fingerprint.cache_clear()
-        changed = _cache.fingerprint()
-    _cache.fingerprint.cache_clear()
+        changed = validation.fingerprint()
     assert changed != before
-    assert _cache.fingerprint() == before
+    assert validation.fingerprint() == before
 
 
 def test_validation_never_writes_raw(base_raw, tmp_path):

@@ -98,7 +98,7 @@ def test_unknown_command_exits_2(capsys):
 
 def test_internal_error_is_a_message_not_a_traceback(monkeypatch, base_raw: Path, capsys):
     """A bug inside the library still ends in one line on stderr and exit 2."""
-    import nato_corpus.validation as module
+    import nato_corpus.curation.validate as module
 
     def explode(path, **options):
         raise RuntimeError("boom")

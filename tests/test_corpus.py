@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from nato_corpus import dates
-from nato_corpus.models import RECORD_TYPES
-from nato_corpus.validation import check_raw
+from nato_corpus.records import dates
+from nato_corpus.records.models import RECORD_TYPES
+from nato_corpus.curation.validate import check_raw
 
 from conftest import REPO
 

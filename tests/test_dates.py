@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nato_corpus import dates
+from nato_corpus.records import dates
 
 import strategies
 

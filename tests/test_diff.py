@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from nato_corpus import errors, release
+from nato_corpus import errors
+from nato_corpus.release.build import build
+from nato_corpus.release.diff import diff
 
 MINI = Path(__file__).parent / "data" / "mini"
 
@@ -23,7 +25,7 @@ def setup(tmp_path: Path) -> tuple[Path, Path]:
     """raw/ released as 1.0.0, then edited: an actor added, a quote removed, a document changed."""
     raw, dist = tmp_path / "raw", tmp_path / "dist"
     shutil.copytree(MINI, raw)
-    release.build(raw, dist)
+    build(raw, dist)
     quotes = raw / "quotes" / "quotes.yaml"
     text = quotes.read_text(encoding="utf-8")
     quotes.write_text(text[: text.index("- id: quote:door-open")], encoding="utf-8")
@@ -51,7 +53,7 @@ def setup(tmp_path: Path) -> tuple[Path, Path]:
 def test_diff_finds_added_removed_and_changed_records(setup):
     """Release vs raw/ lists the added actor, the removed quote and the changed document."""
     raw, dist = setup
-    result = release.diff("1.0.0", "raw", raw_dir=raw, dist_dir=dist)
+    result = diff("1.0.0", "raw", raw_dir=raw, dist_dir=dist)
     assert result.tables["actors"].added == ["actor:third-minister"]
     assert result.tables["quotes"].removed == ["quote:door-open"]
     changed = {
@@ -72,7 +74,7 @@ def test_diff_finds_added_removed_and_changed_records(setup):
 def test_diff_shows_list_fields_whole(setup):
     """A changed list field is reported with its old and new lists."""
     raw, dist = setup
-    result = release.diff("1.0.0", "raw", raw_dir=raw, dist_dir=dist)
+    result = diff("1.0.0", "raw", raw_dir=raw, dist_dir=dist)
     (change,) = result.tables["events"].changed
     (field,) = change.fields
     assert field.field == "participants"
@@ -82,7 +84,7 @@ def test_diff_shows_list_fields_whole(setup):
 def test_diff_as_json_and_text(setup):
     """The diff renders as JSON-ready data and as text with one line per record and field."""
     raw, dist = setup
-    result = release.diff("1.0.0", "raw", raw_dir=raw, dist_dir=dist)
+    result = diff("1.0.0", "raw", raw_dir=raw, dist_dir=dist)
     data = json.loads(json.dumps(result.to_dict()))
     assert data["old"] == "1.0.0" and data["new"] == "raw (1.0.0)" and data["identical"] is False
     assert data["tables"]["quotes"]["removed"] == ["quote:door-open"]
@@ -95,7 +97,7 @@ def test_diff_as_json_and_text(setup):
 def test_identical_versions_have_no_differences(setup):
     """A release compared with itself is identical."""
     _, dist = setup
-    result = release.diff("1.0.0", "latest", dist_dir=dist)
+    result = diff("1.0.0", "latest", dist_dir=dist)
     assert result.empty and "no differences" in result.to_text()
 
 
@@ -107,9 +109,9 @@ def test_diff_between_two_releases(setup):
         corpus.read_text(encoding="utf-8").replace("version: 1.0.0", "version: 1.1.0"),
         encoding="utf-8",
     )
-    release.build(raw, dist)
-    between = release.diff("1.0.0", "1.1.0", dist_dir=dist).to_dict()["tables"]
-    against_raw = release.diff("1.0.0", "raw", raw_dir=raw, dist_dir=dist).to_dict()["tables"]
+    build(raw, dist)
+    between = diff("1.0.0", "1.1.0", dist_dir=dist).to_dict()["tables"]
+    against_raw = diff("1.0.0", "raw", raw_dir=raw, dist_dir=dist).to_dict()["tables"]
     assert between == against_raw
     descriptor = json.loads((dist / "1.1.0" / "datapackage.json").read_text(encoding="utf-8"))
     assert descriptor["x_changelog"]["removed"] == {"quotes": ["quote:door-open"]}
@@ -122,4 +124,4 @@ def test_unknown_version_is_a_usage_error(setup):
     """Asking for a version that is not released says which versions are."""
     _, dist = setup
     with pytest.raises(errors.UsageError, match=r"no release '9\.9\.9'.*released: 1\.0\.0"):
-        release.diff("9.9.9", "raw", dist_dir=dist)
+        diff("9.9.9", "raw", dist_dir=dist)

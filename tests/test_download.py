@@ -15,9 +15,9 @@ import pytest
 from _release_fixture import make_release, release_files, sha256
 
 from nato_corpus import errors
-from nato_corpus.downloads import cache_root, copy_release, download, verify_release
+from nato_corpus.access.download import cache_root, copy_release, download, verify_release
 
-load = import_module("nato_corpus.loading")  # the module; nato_corpus.load is the function
+bundled_module = import_module("nato_corpus.access.bundled")
 VERSION = "1.0.0"
 QUOTES = "data/quotes.parquet"
 
@@ -89,7 +89,7 @@ def clean_env(monkeypatch):
         "NATO_CORPUS_TIMEOUT",
     ):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(load, "_bundled_root", lambda: None)
+    monkeypatch.setattr(bundled_module, "root", lambda: None)
 
 
 @pytest.fixture
@@ -123,7 +123,8 @@ def test_clean_download_is_a_byte_for_byte_copy(mirror, cache):
     path = fetch(mirror, cache)
     assert path == cache / VERSION
     assert release_files(cache, VERSION) == release_files(mirror.root, VERSION)
-    assert [p.name for p in cache.iterdir()] == [VERSION]  # no temporary folders left
+    assert sorted(p.name for p in cache.iterdir()) == [".verified", VERSION]  # no temporary folders left
+    assert [p.name for p in (cache / ".verified").iterdir()] == [f"{VERSION}.json"]
 
 
 def test_tampered_file_is_refused_and_nothing_cached(mirror, cache):
@@ -155,7 +156,7 @@ def test_descriptor_is_checked_against_the_bundled_index(mirror, cache, tmp_path
     """A mirror that rewrites descriptor and index together is caught by the bundled pin."""
     bundled = tmp_path / "bundled"
     shutil.copytree(mirror.root, bundled)
-    monkeypatch.setattr(load, "_bundled_root", lambda: bundled)
+    monkeypatch.setattr(bundled_module, "root", lambda: bundled)
     make_release(mirror.root, VERSION, title="Rewritten")  # consistent, but not what was released
     with pytest.raises(
         errors.DownloadError, match=r"datapackage.json .* does not match the release index"
@@ -358,7 +359,7 @@ def test_bundled_version_needs_no_mirror(cache, tmp_path, monkeypatch):
     """A version shipped with the package is returned as is, verified, with no mirror configured."""
     bundled = tmp_path / "bundled"
     make_release(bundled, VERSION)
-    monkeypatch.setattr(load, "_bundled_root", lambda: bundled)
+    monkeypatch.setattr(bundled_module, "root", lambda: bundled)
     path = download(VERSION, cache_dir=cache)
     assert path == bundled / VERSION
     assert not cache.exists(), "nothing is fetched or cached"
@@ -368,7 +369,7 @@ def test_corrupted_bundled_version_says_to_reinstall(cache, tmp_path, monkeypatc
     """A bundled release that fails its hashes is refused with what to do."""
     bundled = tmp_path / "bundled"
     make_release(bundled, VERSION)
-    monkeypatch.setattr(load, "_bundled_root", lambda: bundled)
+    monkeypatch.setattr(bundled_module, "root", lambda: bundled)
     parquet = next((bundled / VERSION / "data").glob("*.parquet"))
     parquet.write_bytes(parquet.read_bytes()[:-1] + b"x")
     with pytest.raises(errors.DownloadError, match=r"bundled in .* does not verify: .*Reinstall nato-corpus"):

@@ -13,10 +13,10 @@ import pytest
 from _release_fixture import DESCRIPTIONS, TABLES, make_release
 
 from nato_corpus import errors
-from nato_corpus.loading import info, load, tables, versions
+from nato_corpus.access.load import info, load, tables, versions
 
 # The module itself: the name nato_corpus.load is also the public function.
-load_module = import_module("nato_corpus.loading")
+bundled_module = import_module("nato_corpus.access.bundled")
 REPO = Path(__file__).resolve().parent.parent
 HEAVY = ("pyarrow", "frictionless", "pydantic", "pandas", "numpy", "pooch", "requests", "yaml")
 
@@ -27,7 +27,7 @@ def bundled(tmp_path, monkeypatch) -> Path:
     root = tmp_path / "bundled"
     make_release(root, "0.9.0")
     make_release(root, "1.0.0")
-    monkeypatch.setattr(load_module, "_bundled_root", lambda: root)
+    monkeypatch.setattr(bundled_module, "root", lambda: root)
     monkeypatch.setenv("NATO_CORPUS_CACHE", str(tmp_path / "cache"))
     for name in ("NATO_CORPUS_URL", "NATO_CORPUS_OFFLINE", "NATO_CORPUS_TIMEOUT"):
         monkeypatch.delenv(name, raising=False)
@@ -110,7 +110,7 @@ def test_modified_bundled_file_is_refused(bundled):
     path = bundled / "1.0.0" / "data" / "quotes.parquet"
     path.write_bytes(path.read_bytes() + b"\0")
     with pytest.raises(
-        errors.NatoCorpusError, match=r"does not match its release descriptor.*reinstall"
+        errors.NatoCorpusError, match=r"does not verify: data/quotes.parquet.*Reinstall"
     ):
         load("quotes")
 
@@ -130,7 +130,7 @@ def test_version_not_bundled_is_downloaded(tmp_path, monkeypatch):
 def test_import_is_light():
     """Importing nato_corpus (and its load and download modules) imports no heavy library."""
     code = (
-        "import json, sys, nato_corpus, nato_corpus.loading, nato_corpus.downloads; "
+        "import json, sys, nato_corpus, nato_corpus.access.load, nato_corpus.access.download; "
         "print(json.dumps(sorted(sys.modules)))"
     )
     result = subprocess.run(

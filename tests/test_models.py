@@ -9,8 +9,9 @@ import yaml
 from hypothesis import given, settings
 from pydantic import ValidationError
 
-from nato_corpus import dates, models, raw
-from nato_corpus.grades import CREDIBILITY, RELIABILITY
+from nato_corpus.curation import reader as raw
+from nato_corpus.records import dates, models
+from nato_corpus.records.grades import CREDIBILITY, RELIABILITY
 
 import strategies
 

@@ -10,7 +10,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nato_corpus.validation import validate
+from nato_corpus.curation.validate import validate
 
 from conftest import BASE
 from strategies import value_paths

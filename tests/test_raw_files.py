@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from nato_corpus.validation import validate
+from nato_corpus.curation.validate import validate
 
 
 def _snapshot(root: Path) -> dict[str, tuple[bytes, int]]:

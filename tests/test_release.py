@@ -13,8 +13,12 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+import yaml
 
-from nato_corpus import errors, release
+from nato_corpus import errors
+from nato_corpus.release import build as build_module
+from nato_corpus.release import layout, package
+from nato_corpus.release.build import build
 
 MINI = Path(__file__).parent / "data" / "mini"
 VERSION = "1.0.0"
@@ -41,7 +45,7 @@ def raw(tmp_path: Path) -> Path:
 def released(tmp_path_factory) -> Path:
     """The mini corpus built once into a dist/ folder (read-only for the tests that use it)."""
     dist = tmp_path_factory.mktemp("built") / "dist"
-    release.build(MINI, dist)
+    build(MINI, dist)
     return dist
 
 
@@ -54,7 +58,7 @@ def edit(path: Path, old: str, new: str) -> None:
 def test_two_builds_are_byte_identical(tmp_path, released):
     """Building the same raw/ twice, anywhere, gives the same bytes in every file."""
     other = tmp_path / "again" / "dist"
-    release.build(MINI, other)
+    build(MINI, other)
     assert snapshot(other) == snapshot(released)
 
 
@@ -62,8 +66,8 @@ def test_touching_modification_times_changes_nothing(raw, tmp_path, released):
     """A build after touching only file modification times is identical."""
     for path in raw.rglob("*"):
         os.utime(path, (1_000_000_000, 1_000_000_000))
-    dist = tmp_path / "dist"
-    release.build(raw, dist)
+    dist = tmp_path / "elsewhere" / "dist"  # not beside raw/, like `released`: project files go inside
+    build(raw, dist)
     assert snapshot(dist) == snapshot(released)
 
 
@@ -76,7 +80,7 @@ def test_release_layout_and_index(released):
         "name": "nato-corpus",
         "versions": {
             VERSION: {
-                "descriptor_sha256": release._sha256(descriptor),
+                "descriptor_sha256": layout.sha256_bytes(descriptor),
                 "path": f"{VERSION}/datapackage.json",
             }
         },
@@ -192,18 +196,18 @@ def test_every_table_opens_in_duckdb_and_pandas(released):
 def test_rebuild_of_a_release_is_unchanged(released):
     """Building a version that is already released with the same content reports 'unchanged'."""
     before = snapshot(released)
-    assert release.build(MINI, released).status == "unchanged"
+    assert build(MINI, released).status == "unchanged"
     assert snapshot(released) == before
 
 
 def test_overwriting_a_release_is_refused(raw, tmp_path):
     """Changing raw/ without bumping the version is refused, and the message says what to do."""
     dist = tmp_path / "dist"
-    release.build(raw, dist)
+    build(raw, dist)
     before = snapshot(dist)
     edit(raw / "events" / "events.yaml", "who replied a week later", "who answered a week later")
     with pytest.raises(errors.ReleaseExists) as caught:
-        release.build(raw, dist)
+        build(raw, dist)
     message = str(caught.value)
     assert f"version {VERSION} is released with different content" in message
     assert "bump version in" in message and "corpus.yaml" in message and "`changes`" in message
@@ -213,12 +217,12 @@ def test_overwriting_a_release_is_refused(raw, tmp_path):
 def test_check_lists_differing_files(raw, tmp_path):
     """build --check compares a fresh build with the release and names the files that differ."""
     dist = tmp_path / "dist"
-    release.build(raw, dist)
-    assert release.build(raw, dist, check=True).differences == []
+    build(raw, dist)
+    assert build(raw, dist, check=True).differences == []
     edit(
         raw / "quotes" / "quotes.yaml", "A fragment in a paraphrase", "A fragment, in a paraphrase"
     )
-    result = release.build(raw, dist, check=True)
+    result = build(raw, dist, check=True)
     assert result.status == "checked"
     assert {"data/quotes.parquet", "datapackage.json", "README.md"} <= set(result.differences)
     assert "data/actors.parquet" not in result.differences
@@ -227,10 +231,10 @@ def test_check_lists_differing_files(raw, tmp_path):
 def test_deleting_a_release_and_rebuilding_restores_it(raw, tmp_path):
     """Removing dist/<version>/ and building again gives back the same bytes."""
     dist = tmp_path / "dist"
-    release.build(raw, dist)
+    build(raw, dist)
     before = snapshot(dist)
     shutil.rmtree(dist / VERSION)
-    assert release.build(raw, dist).status == "built"
+    assert build(raw, dist).status == "built"
     assert snapshot(dist) == before
 
 
@@ -241,7 +245,7 @@ def test_a_build_killed_midway_leaves_dist_as_it_was(raw, tmp_path, monkeypatch)
     (dist / "keep.txt").write_text("unrelated", encoding="utf-8")
     before = snapshot(dist)
     written = []
-    real_write = release._write_file
+    real_write = build_module._write_file
 
     def failing_write(path, data):
         if len(written) == 3:
@@ -249,12 +253,12 @@ def test_a_build_killed_midway_leaves_dist_as_it_was(raw, tmp_path, monkeypatch)
         written.append(path)
         real_write(path, data)
 
-    monkeypatch.setattr(release, "_write_file", failing_write)
+    monkeypatch.setattr(build_module, "_write_file", failing_write)
     with pytest.raises(KeyboardInterrupt):
-        release.build(raw, dist)
+        build(raw, dist)
     assert snapshot(dist) == before
-    monkeypatch.setattr(release, "_write_file", real_write)
-    assert release.build(raw, dist).status == "built"
+    monkeypatch.setattr(build_module, "_write_file", real_write)
+    assert build(raw, dist).status == "built"
 
 
 def test_leftovers_of_a_killed_build_are_removed(raw, tmp_path):
@@ -267,7 +271,7 @@ def test_leftovers_of_a_killed_build_are_removed(raw, tmp_path):
     leftover = dist / f".tmp-{VERSION}-{pid}-deadbeef"
     (leftover / "data").mkdir(parents=True)
     (leftover / "data" / "quotes.parquet").write_bytes(b"half a file")
-    assert release.build(raw, dist).status == "built"
+    assert build(raw, dist).status == "built"
     assert not leftover.exists()
     assert sorted(p.name for p in dist.iterdir()) == [VERSION, "index.json"]
 
@@ -276,7 +280,7 @@ def test_invalid_raw_is_not_built(raw, tmp_path):
     """raw/ with an error is refused with its report, and nothing is written."""
     edit(raw / "quotes" / "quotes.yaml", "speaker: actor:first-minister", "speaker: actor:nobody")
     with pytest.raises(errors.ValidationFailed) as caught:
-        release.build(raw, tmp_path / "dist")
+        build(raw, tmp_path / "dist")
     assert "dangling-reference" in caught.value.report.codes()
     assert not (tmp_path / "dist" / VERSION).exists()
 
@@ -289,7 +293,7 @@ def test_copyrighted_capture_text_is_not_published(raw, tmp_path):
         "rights: copyrighted_excerpts_only",
     )
     dist = tmp_path / "dist"
-    release.build(raw, dist)
+    build(raw, dist)
     row = pq.read_table(dist / VERSION / "data" / "captures.parquet").to_pylist()[0]
     assert row["text"] is None
     assert row["sha256"] == "50fe1831dafc1d093c18c3596a7d9f711a5a1d3e789dc35d4bceba551baafd50"
@@ -326,7 +330,7 @@ def test_data_card_and_timeline(released):
 def test_project_files_list_every_release(raw, tmp_path):
     """CITATION.cff names the latest version; CHANGELOG.md lists every release and its changes."""
     dist = tmp_path / "dist"
-    release.build(raw, dist)
+    build(raw, dist)
     edit(raw / "corpus.yaml", "version: 1.0.0", "version: 1.1.0")
     edit(
         raw / "corpus.yaml",
@@ -334,9 +338,10 @@ def test_project_files_list_every_release(raw, tmp_path):
         "changes: Reworded the exchange.",
     )
     edit(raw / "events" / "events.yaml", "who replied a week later", "who answered a week later")
-    assert release.build(raw, dist).status == "built"
+    assert build(raw, dist).status == "built"
     citation = (tmp_path / "CITATION.cff").read_text(encoding="utf-8")
-    assert 'version: "1.1.0"' in citation and "cff-version: 1.2.0" in citation
+    cff = yaml.safe_load(citation)
+    assert cff["version"] == "1.1.0" and cff["cff-version"] == "1.2.0" and cff["type"] == "dataset"
     changelog = (tmp_path / "CHANGELOG.md").read_text(encoding="utf-8")
     assert changelog.index("## [1.1.0]") < changelog.index("## [1.0.0]")
     assert "- events: `event:letter-exchange` (summary)" in changelog
@@ -352,25 +357,23 @@ def test_damaged_release_is_reported_as_damage_not_as_a_new_version(tmp_path):
     """A released file changed on disk is reported as damage, with how to restore it."""
     import shutil
 
-    from nato_corpus import errors, release
-
     raw = tmp_path / "raw"
     shutil.copytree(Path(__file__).parent / "data" / "mini", raw)
     dist = tmp_path / "dist"
-    built = release.build(raw, dist)
+    built = build(raw, dist)
     parquet = built.path / "data" / "quotes.parquet"
     data = bytearray(parquet.read_bytes())
     data[len(data) // 2] ^= 0xFF
     parquet.write_bytes(bytes(data))
     with pytest.raises(errors.ReleaseExists, match=r"is damaged: .*quotes\.parquet.*restore it"):
-        release.build(raw, dist)
+        build(raw, dist)
 
 
 def test_timeline_axis_shrinks_long_empty_runs():
     """Years with marks share the width equally; a run of empty years is drawn as a narrow break."""
     import datetime as dt
 
-    from nato_corpus._card import _time_axis
+    from nato_corpus.release.timeline import _time_axis
 
     D = dt.date
     points = [(D(1994, 1, 1), D(1994, 12, 31)), (D(1995, 6, 1), D(1995, 6, 1)), (D(2020, 3, 1), D(2020, 3, 1))]

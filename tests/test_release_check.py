@@ -10,8 +10,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from nato_corpus import release
-from nato_corpus.validation import validate
+from nato_corpus.errors import UsageError
+from nato_corpus.release import layout
+from nato_corpus.release.build import build
+from nato_corpus.release.check import check_release
+from nato_corpus.curation.validate import validate
 
 MINI = Path(__file__).parent / "data" / "mini"
 VERSION = "1.0.0"
@@ -20,7 +23,7 @@ VERSION = "1.0.0"
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     dist = tmp_path_factory.mktemp("built") / "dist"
-    release.build(MINI, dist)
+    build(MINI, dist)
     return dist
 
 
@@ -51,24 +54,29 @@ def replace_column(table: pa.Table, name: str, values: list, kind=None) -> pa.Ta
 
 def test_a_fresh_release_passes(dist):
     """A release as built has no problems, and the report counts the rows of each table."""
-    report = release.check_release(dist / VERSION)
+    report = check_release(dist / VERSION)
     assert report.ok and report.problems == []
     assert report.counts["quotes"] == 2 and report.counts["capture_segments"] == 4
 
 
 def test_the_descriptor_path_works_too(dist):
-    """check_release accepts the datapackage.json itself, and validate() routes a release to it."""
-    assert release.check_release(dist / VERSION / "datapackage.json").ok
-    assert validate(dist / VERSION).ok
+    """check_release accepts the datapackage.json itself."""
+    assert check_release(dist / VERSION / "datapackage.json").ok
+
+
+def test_validate_refuses_a_release_and_names_check_release(dist):
+    """validate() checks raw/ only: given a release it says to use check_release()."""
+    with pytest.raises(UsageError, match=r"is a release, not a raw/ directory: check it with nato_corpus.check_release\(\)"):
+        validate(dist / VERSION)
 
 
 def test_a_tampered_file_is_caught(dist):
     """A changed file is reported with its name, the expected and the actual sha256."""
     path = dist / VERSION / "timeline.svg"
-    expected = release._sha256(path.read_bytes())
+    expected = layout.sha256_bytes(path.read_bytes())
     path.write_bytes(path.read_bytes().replace(b"Events", b"Eventz", 1))
-    actual = release._sha256(path.read_bytes())
-    report = release.check_release(dist / VERSION)
+    actual = layout.sha256_bytes(path.read_bytes())
+    report = check_release(dist / VERSION)
     (problem,) = [p for p in report.problems if p.code == "release-hash-mismatch"]
     assert problem.file.endswith("timeline.svg")
     assert (
@@ -84,7 +92,7 @@ def test_a_changed_size_is_caught(dist):
     path.write_bytes(path.read_bytes() + b"\n")
     messages = [
         p.message
-        for p in release.check_release(dist / VERSION).problems
+        for p in check_release(dist / VERSION).problems
         if p.code == "release-hash-mismatch"
     ]
     assert any("bytes, the descriptor says" in m for m in messages)
@@ -93,7 +101,7 @@ def test_a_changed_size_is_caught(dist):
 def test_a_missing_file_is_caught(dist):
     """A table file that is gone is reported as missing, by name."""
     (dist / VERSION / "data" / "event_evidence.parquet").unlink()
-    report = release.check_release(dist / VERSION)
+    report = check_release(dist / VERSION)
     missing = [p for p in report.problems if p.code == "release-file-missing"]
     assert len(missing) == 1 and "data/event_evidence.parquet" in missing[0].message
 
@@ -104,7 +112,7 @@ def test_an_index_mismatch_is_caught(dist):
     index = json.loads(index_path.read_text(encoding="utf-8"))
     index["versions"][VERSION]["descriptor_sha256"] = "0" * 64
     index_path.write_text(json.dumps(index), encoding="utf-8")
-    report = release.check_release(dist / VERSION)
+    report = check_release(dist / VERSION)
     assert codes(report) == {"release-index-mismatch"}
     assert "0" * 64 in report.problems[0].message
 
@@ -115,21 +123,21 @@ def test_an_edited_descriptor_breaks_the_index_pin(dist):
     path.write_bytes(
         path.read_bytes().replace(b'"title": "Mini corpus', b'"title": "Maxi corpus', 1)
     )
-    assert "release-index-mismatch" in codes(release.check_release(dist / VERSION))
+    assert "release-index-mismatch" in codes(check_release(dist / VERSION))
 
 
 def test_a_release_outside_dist_needs_no_index(dist, tmp_path):
     """A downloaded copy without an index next to it is checked on its own."""
     copy = tmp_path / "download" / "nato"
     shutil.copytree(dist / VERSION, copy)
-    assert release.check_release(copy).ok
+    assert check_release(copy).ok
 
 
 def test_a_broken_foreign_key_is_caught(dist):
     """An occurrence naming a capture that does not exist breaks a foreign key, shown by row."""
     path = dist / VERSION / "data" / "quote_occurrences.parquet"
     rewrite(path, lambda t: replace_column(t, "capture", ["capture:nowhere", "capture:mini-page"]))
-    report = release.check_release(dist / VERSION)
+    report = check_release(dist / VERSION)
     tables = [p for p in report.problems if p.code == "release-table"]
     assert len(tables) == 1
     assert "'capture:nowhere' matches no row of captures (foreign key to captures.id)" in tables[0].message
@@ -143,7 +151,7 @@ def test_a_duplicate_primary_key_is_caught(dist):
     rewrite(path, lambda t: replace_column(t, "id", ["actor:first-minister"] * t.num_rows))
     messages = [
         p.message
-        for p in release.check_release(dist / VERSION).problems
+        for p in check_release(dist / VERSION).problems
         if p.code == "release-table"
     ]
     assert any("primary key ['id'] = 'actor:first-minister' appears 3 times" in m for m in messages)
@@ -154,7 +162,7 @@ def test_a_value_outside_its_enum_is_caught(dist):
     path = dist / VERSION / "data" / "documents.parquet"
     rewrite(path, lambda t: replace_column(t, "reliability_grade", ["B", "Z", "F"], pa.string()))
     problems = [
-        p for p in release.check_release(dist / VERSION).problems if p.code == "release-table"
+        p for p in check_release(dist / VERSION).problems if p.code == "release-table"
     ]
     assert [p.record for p in problems] == ["documents:doc:second-letter"]
     assert "reliability_grade is not one of" in problems[0].message
@@ -166,7 +174,7 @@ def test_a_null_in_a_required_column_is_caught(dist):
     rewrite(path, lambda t: replace_column(t, "text", [None, "the door stays open"]))
     messages = [
         p.message
-        for p in release.check_release(dist / VERSION).problems
+        for p in check_release(dist / VERSION).problems
         if p.code == "release-table"
     ]
     assert "quotes: text is required but null" in messages
@@ -177,7 +185,7 @@ def test_a_pattern_violation_in_a_list_is_caught(dist):
     path = dist / VERSION / "data" / "events.parquet"
     rewrite(path, lambda t: replace_column(t, "participants", [["actor:first-minister", "Bill"]]))
     problems = [
-        p for p in release.check_release(dist / VERSION).problems if p.code == "release-table"
+        p for p in check_release(dist / VERSION).problems if p.code == "release-table"
     ]
     assert [p.record for p in problems] == ["events:event:letter-exchange"]
     assert "participants does not match the pattern" in problems[0].message
@@ -189,7 +197,7 @@ def test_a_wrong_column_type_is_caught(dist):
     rewrite(path, lambda t: replace_column(t, "relays", ["1", "1"], pa.string()))
     messages = [
         p.message
-        for p in release.check_release(dist / VERSION).problems
+        for p in check_release(dist / VERSION).problems
         if p.code == "release-table"
     ]
     assert any("column 'relays' has type string, the schema says integer" in m for m in messages)
@@ -201,7 +209,7 @@ def test_a_missing_column_is_caught(dist):
     rewrite(path, lambda t: t.drop_columns(["wikidata"]))
     messages = [
         p.message
-        for p in release.check_release(dist / VERSION).problems
+        for p in check_release(dist / VERSION).problems
         if p.code == "release-table"
     ]
     assert any("missing ['wikidata']" in m for m in messages)
@@ -209,7 +217,7 @@ def test_a_missing_column_is_caught(dist):
 
 def test_a_missing_descriptor_is_reported(tmp_path):
     """A folder without datapackage.json gives a release-descriptor problem, not an exception."""
-    report = release.check_release(tmp_path)
+    report = check_release(tmp_path)
     assert codes(report) == {"release-descriptor"}
 
 
@@ -223,7 +231,7 @@ def test_an_invalid_descriptor_is_reported(dist):
     path.write_text(json.dumps(descriptor), encoding="utf-8")
     messages = [
         p.message
-        for p in release.check_release(dist / VERSION).problems
+        for p in check_release(dist / VERSION).problems
         if p.code == "release-descriptor"
     ]
     assert any("name = 'Not A Name'" in m for m in messages)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from nato_corpus.problems import RULES
-from nato_corpus.validation import validate
+from nato_corpus.curation.validate import validate
 
 from conftest import INVALID, apply_edits, load_case
 

@@ -13,9 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nato_corpus import models, release, tabular
-from nato_corpus.grades import CREDIBILITY, RELIABILITY
-from nato_corpus.validation import check_raw
+from nato_corpus.records import models
+from nato_corpus.release import columns as specs
+from nato_corpus.release import package, schemas, tables
+from nato_corpus.records.grades import CREDIBILITY, RELIABILITY
+from nato_corpus.curation.validate import check_raw
 
 MINI = Path(__file__).parent / "data" / "mini"
 
@@ -29,24 +31,24 @@ def mini():
 
 @pytest.fixture(scope="module")
 def built(mini):
-    return tabular.build_tables(mini.records, {name: c.text for name, c in mini.captures.items()})
+    return tables.build_tables(mini.records, {name: c.text for name, c in mini.captures.items()})
 
 
 def test_every_model_field_is_published():
     """Each field of each record type is a column of its main table or a link table of its own."""
     for kind, (model, _, _) in models.RECORD_TYPES.items():
-        spec = tabular.TABLES[tabular.MAIN_TABLES[kind]]
+        spec = specs.TABLES[specs.MAIN_TABLES[kind]]
         columns = {c.path[0] for c in spec.columns if c.path}
-        links = {s.list_field for s in tabular.SPECS if s.kind == kind and s.is_link}
+        links = {s.list_field for s in specs.SPECS if s.kind == kind and s.is_link}
         assert set(model.model_fields) <= columns | links, kind
 
 
 def test_column_descriptions_are_the_field_docstrings():
     """A column's description is its field's docstring, not its type's generic text."""
-    quotes = tabular.TABLES["quotes"]
+    quotes = specs.TABLES["quotes"]
     assert quotes.column("speaker").description == "Who said or wrote the words."
     assert quotes.column("date").description.startswith("When the words were said or written")
-    assert all(c.description for spec in tabular.SPECS for c in spec.columns)
+    assert all(c.description for spec in specs.SPECS for c in spec.columns)
 
 
 def test_parquet_fields_carry_descriptions(built):
@@ -60,7 +62,7 @@ def test_every_reference_is_a_foreign_key():
     """Each reference field is declared a foreign key, in the main table or in a link table."""
     keys = {
         (spec.name, fk["fields"][0]): fk["reference"]["resource"]
-        for spec in tabular.SPECS
+        for spec in specs.SPECS
         for fk in spec.foreign_keys()
     }
     assert keys[("quotes", "speaker")] == "actors"
@@ -75,7 +77,7 @@ def test_every_reference_is_a_foreign_key():
 
 def test_tables_are_sorted_by_primary_key(built):
     """Rows come in primary-key order, so the same records always give the same file."""
-    for spec in tabular.SPECS:
+    for spec in specs.SPECS:
         rows = built[spec.name].select(list(spec.primary_key)).to_pylist()
         keys = [tuple(row[k] for k in spec.primary_key) for row in rows]
         assert keys == sorted(keys), spec.name
@@ -83,14 +85,14 @@ def test_tables_are_sorted_by_primary_key(built):
 
 def test_grades_are_dictionary_encoded_with_labels():
     """Reliability is a dictionary of A-F, credibility a small int 1-6, both with their labels."""
-    reliability = tabular.TABLES["documents"].column("reliability_grade")
+    reliability = specs.TABLES["documents"].column("reliability_grade")
     assert reliability.arrow_type == pa.dictionary(pa.int8(), pa.string())
     field = reliability.schema_field()
     assert field["constraints"]["enum"] == list(RELIABILITY)
     assert {c["value"]: c["label"] for c in field["categories"]} == {
         k: v[0] for k, v in RELIABILITY.items()
     }
-    credibility = tabular.TABLES["quotes"].column("credibility_grade").schema_field()
+    credibility = specs.TABLES["quotes"].column("credibility_grade").schema_field()
     assert credibility["type"] == "integer"
     assert [c["label"] for c in credibility["categories"]] == [v[0] for v in CREDIBILITY.values()]
 
@@ -122,46 +124,46 @@ def test_capture_text_only_where_public_domain(mini):
     """The full text of a capture is published only when its rights are public domain."""
     capture = mini.records["capture"][0]
     texts = {capture.file: mini.captures[capture.file].text}
-    public = tabular.build_tables(mini.records, texts)["captures"].to_pylist()[0]
+    public = tables.build_tables(mini.records, texts)["captures"].to_pylist()[0]
     assert public["text"] == texts[capture.file]
     withheld = dict(
         mini.records, capture=[capture.model_copy(update={"rights": "copyrighted_excerpts_only"})]
     )
-    row = tabular.build_tables(withheld, texts)["captures"].to_pylist()[0]
+    row = tables.build_tables(withheld, texts)["captures"].to_pylist()[0]
     assert row["text"] is None and row["sha256"] == capture.sha256
 
 
 def test_records_round_trip_through_tables(mini, built):
     """The mini corpus comes back from its tables unchanged."""
-    assert tabular.records_from_tables(built) == mini.records
+    assert tables.records_from_tables(built) == mini.records
 
 
 def test_schemas_render_deterministically():
     """Rendering the schema files twice gives the same text, for every table and record type."""
-    first, second = tabular.render_schemas(), tabular.render_schemas()
+    first, second = schemas.render_schemas(), schemas.render_schemas()
     assert first == second
-    assert {f"tables/{name}.json" for name in tabular.table_names()} <= set(first)
+    assert {f"tables/{name}.json" for name in specs.table_names()} <= set(first)
     assert "records/Quote.json" in first and "records/Corpus.json" in first
 
 
 def test_write_schemas_makes_schema_dir_current(tmp_path):
     """After write_schemas, nothing is stale; an edit or a leftover file makes it stale again."""
-    tabular.write_schemas(tmp_path)
-    assert tabular.stale_schemas(tmp_path) == []
+    schemas.write_schemas(tmp_path)
+    assert schemas.stale_schemas(tmp_path) == []
     (tmp_path / "tables" / "quotes.json").write_text("{}", encoding="utf-8")
     (tmp_path / "tables" / "gone.json").write_text("{}", encoding="utf-8")
-    assert sorted(p.name for p in tabular.stale_schemas(tmp_path)) == ["gone.json", "quotes.json"]
-    tabular.write_schemas(tmp_path)
+    assert sorted(p.name for p in schemas.stale_schemas(tmp_path)) == ["gone.json", "quotes.json"]
+    schemas.write_schemas(tmp_path)
     assert (
-        tabular.stale_schemas(tmp_path) == [] and not (tmp_path / "tables" / "gone.json").exists()
+        schemas.stale_schemas(tmp_path) == [] and not (tmp_path / "tables" / "gone.json").exists()
     )
 
 
 def test_table_schemas_match_the_release_descriptor(tmp_path, mini):
     """schema/tables/<table>.json is exactly the schema a release embeds for that table."""
-    files = release.render_release(mini, dist_dir=tmp_path)
+    files = package.render_release(mini, dist_dir=tmp_path)
     descriptor = json.loads(files["datapackage.json"])
-    rendered = tabular.render_schemas()
+    rendered = schemas.render_schemas()
     for resource in descriptor["resources"]:
         assert json.loads(rendered[f"tables/{resource['name']}.json"]) == resource["schema"]
 
@@ -344,10 +346,10 @@ _corpora = st.fixed_dictionaries(
 @given(_corpora)
 def test_any_records_round_trip_through_parquet(records):
     """Any valid records -> release Parquet files -> records gives back the same records."""
-    built = tabular.build_tables(records)
+    built = tables.build_tables(records)
     read = {}
-    for spec in tabular.SPECS:
-        data = release.parquet_bytes(built[spec.name], spec)
+    for spec in specs.SPECS:
+        data = package.parquet_bytes(built[spec.name], spec)
         read[spec.name] = pq.read_table(io.BytesIO(data))
-    back = tabular.records_from_tables(read)
+    back = tables.records_from_tables(read)
     assert back == {kind: sorted(items, key=lambda r: r.id) for kind, items in records.items()}

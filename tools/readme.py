@@ -1,6 +1,6 @@
 """Generated sections of README.md: the grade scales, the rule table, the CLI reference.
 
-`python -m nato_corpus._docs` rewrites them; tests/test_docs.py fails when they are stale.
+`python tools/readme.py` rewrites them; tests/test_docs.py fails when they are stale.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 
 def scales() -> str:
-    from .grades import CREDIBILITY, RELIABILITY
+    from nato_corpus.records.grades import CREDIBILITY, RELIABILITY
 
     lines = ["| source reliability | | information credibility | |", "|---|---|---|---|"]
     for (r, (r_label, _)), (c, (c_label, _)) in zip(RELIABILITY.items(), CREDIBILITY.items()):
@@ -20,7 +20,7 @@ def scales() -> str:
 
 
 def rules() -> str:
-    from .problems import RULES
+    from nato_corpus.problems import RULES
 
     lines = ["| code | layer | severity | what it means | how to fix it |", "|---|---|---|---|---|"]
     for rule in RULES.values():
@@ -32,7 +32,7 @@ def cli() -> str:
     import argparse
     import inspect
 
-    from .cli import build_parser
+    from nato_corpus.cli import build_parser
 
     parser = build_parser()
     sections = []

@@ -27,7 +27,6 @@ import os
 import pickle
 import sys
 import tempfile
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -46,9 +45,13 @@ def default_dir() -> Path:
     return Path(base).expanduser() / "validate"
 
 
-@lru_cache(maxsize=1)
-def fingerprint() -> str:
-    """A digest of everything besides a file's bytes that decides its validation results."""
+def fingerprint_of(modules: list) -> str:
+    """A digest of everything besides a file's bytes that decides its validation results.
+
+    ``modules`` are the modules whose source decides them (the caller, which knows what
+    it runs, hands them in); to those are added this library's version, the versions of
+    Python, pydantic, PyYAML and edtf, the models' JSON Schemas and the rules catalogue.
+    """
     from dataclasses import asdict
     from importlib.metadata import PackageNotFoundError, version
 
@@ -56,8 +59,8 @@ def fingerprint() -> str:
     import pydantic_core
     import yaml
 
-    from . import __version__, dates, grades, models, problems, raw, validation
-    from .models import RECORD_TYPES, Corpus
+    from .. import __version__, problems
+    from ..records.models import RECORD_TYPES, Corpus
 
     try:
         edtf_version = version("edtf")
@@ -77,7 +80,7 @@ def fingerprint() -> str:
     }
     digest.update(json.dumps(parts, sort_keys=True, default=str).encode("utf-8"))
     # the code that reads and validates a file, so an edited validator never meets old results
-    for module in (raw, models, dates, grades, problems, validation, sys.modules[__name__]):
+    for module in [*modules, sys.modules[__name__]]:
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()
 
@@ -90,9 +93,9 @@ class Cache:
     True
     """
 
-    def __init__(self, directory: str | os.PathLike | None = None):
+    def __init__(self, directory: str | os.PathLike | None, fingerprint: str):
         #: the fingerprint this cache serves; entries under any other are never read
-        self.fingerprint = fingerprint()
+        self.fingerprint = fingerprint
         self.directory = Path(directory) if directory is not None else default_dir()
         self._root = self.directory / self.fingerprint[:16]
 

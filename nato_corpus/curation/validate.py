@@ -24,10 +24,12 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import checks, dates, raw
-from .errors import UsageError
-from .models import RECORD_TYPES, Corpus, Record
-from .problems import Problem, Report
+from . import checks, reader
+from ..records import dates
+from ..errors import UsageError
+from ..records.refs import ID_FIELDS
+from ..records.models import RECORD_TYPES, Corpus, Record
+from ..problems import Problem, Report
 
 
 @dataclass(slots=True)
@@ -35,7 +37,7 @@ class Located:
     """A valid record and the raw entry (file, line, positions) it came from."""
 
     record: Record
-    entry: raw.Entry
+    entry: reader.Entry
 
 
 @dataclass
@@ -60,14 +62,13 @@ class Checked:
     corpus: Corpus | None = None
     records: dict[str, list[Record]] = field(default_factory=dict)
     located: dict[str, list[Located]] = field(default_factory=dict)
-    captures: dict[str, raw.CaptureFile] = field(default_factory=dict)
+    captures: dict[str, reader.CaptureFile] = field(default_factory=dict)
 
 
 _TYPE_ERRORS = {
     "string_type", "int_type", "bool_type", "list_type", "dict_type", "model_type",
     "model_attributes_type", "int_from_float", "float_type", "none_required", "is_instance_of",
 }
-_ID_REFS = {"id", "target", "speaker", "addressee", "document", "capture", "publisher", "holder"}
 
 
 def _code(error: dict) -> str:
@@ -87,7 +88,7 @@ def _code(error: dict) -> str:
         return "empty-value"
     if kind == "string_pattern_mismatch":
         name = loc[-1] if loc else ""
-        if name in _ID_REFS or name in ("authors", "recipients", "participants", "evidence"):
+        if name in ID_FIELDS:
             return "invalid-identifier"
         return "invalid-format"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
@@ -105,7 +106,7 @@ def _strip_union_tags(loc: tuple) -> tuple:
     )
 
 
-def _schema_problems(entry: raw.Entry, exc: ValidationError) -> list[Problem]:
+def _schema_problems(entry: reader.Entry, exc: ValidationError) -> list[Problem]:
     record_id = entry.data.get("id") if isinstance(entry.data, dict) else None
     record_id = record_id if isinstance(record_id, str) else None
     # a union field (a URL or 'unknown') fails once per branch: group by location
@@ -156,9 +157,9 @@ def check_raw(root: str | os.PathLike = "raw", cache_dir: str | os.PathLike | No
         raise UsageError(f"{root.as_posix()} is not a directory; pass the raw/ directory of a corpus")
     cache = None
     if cache_dir is not None:
-        from ._cache import Cache
+        from .cache import Cache
 
-        cache = Cache(cache_dir)
+        cache = Cache(cache_dir, fingerprint())
     with _collector_paused() as collect:
         return _check(root, cache, collect)
 
@@ -187,25 +188,25 @@ UNREAD = {"unreadable-file", "not-utf8", "file-too-large", "yaml-syntax", "yaml-
 
 
 def _check(root: Path, cache, collect) -> Checked:
-    sources, problems = raw.scan(root)
+    sources, problems = reader.scan(root)
     report = Report(problems=problems, source=root.as_posix())
     checked = Checked(report=report)
     located: dict[str, list[Located]] = {kind: [] for kind in RECORD_TYPES}
-    invalid: list[raw.Entry] = []  # failed their schema: their ids still exist for references
+    invalid: list[reader.Entry] = []  # failed their schema: their ids still exist for references
     # record type -> the bytes of its files that could not be read (None: not even the bytes)
     incomplete: dict[str, list[bytes | None]] = {}
     bounds: dict[str, tuple] = {}
     for source in sources:
         try:
-            content = raw.read_file(source.path, source.shown)
-        except raw._Refused as refused:
+            content = reader.read_file(source.path, source.shown)
+        except reader._Refused as refused:
             report.problems.append(refused.problem)
             if source.role in RECORD_TYPES:
                 incomplete.setdefault(source.role, []).append(None)
             continue
         digest = hashlib.sha256(content).hexdigest()
         if source.role == "text":
-            capture, problems = raw.read_capture(source, content, digest)
+            capture, problems = reader.read_capture(source, content, digest)
             checked.captures[capture.name] = capture
         elif source.role == "corpus":
             checked.corpus, problems = _check_corpus(content, source.shown)
@@ -222,9 +223,9 @@ def _check(root: Path, cache, collect) -> Checked:
                 incomplete.setdefault(kind, []).append(content)
             entries = located[kind]
             for record, line, column, index in result.valid:
-                entries.append(Located(record, raw.Entry(kind, None, shown, line, column, index, digest)))
+                entries.append(Located(record, reader.Entry(kind, None, shown, line, column, index, digest)))
             for data, line, column, index in result.invalid:
-                invalid.append(raw.Entry(kind, data, shown, line, column, index, digest))
+                invalid.append(reader.Entry(kind, data, shown, line, column, index, digest))
             bounds.update(result.bounds)
         report.problems.extend(problems)
 
@@ -241,7 +242,7 @@ def _by_id(record: Record) -> str:
 
 
 def _check_corpus(content: bytes, shown: str) -> tuple[Corpus | None, list[Problem]]:
-    entry, problems = raw.read_corpus(content, shown)
+    entry, problems = reader.read_corpus(content, shown)
     if entry is None:
         return None, problems
     try:
@@ -252,7 +253,7 @@ def _check_corpus(content: bytes, shown: str) -> tuple[Corpus | None, list[Probl
 
 def _check_file(kind: str, content: bytes, shown: str, digest: str) -> FileResult:
     """Read one record file and check each record against its model."""
-    entries, problems = raw.read_records(kind, content, shown, digest)
+    entries, problems = reader.read_records(kind, content, shown, digest)
     model = RECORD_TYPES[kind][0]
     valid, invalid = [], []
     for entry in entries:
@@ -268,13 +269,11 @@ def _check_file(kind: str, content: bytes, shown: str, digest: str) -> FileResul
 
 
 def validate(path: str | os.PathLike = "raw", *, cache_dir: str | os.PathLike | None = None) -> Report:
-    """Validate a corpus and return a Report; never raises for bad data.
+    """Validate a raw/ corpus and return a Report; never raises for bad data.
 
-    ``path`` is a raw/ directory, or a release (a ``dist/<version>`` directory or its
-    ``datapackage.json``), which is checked as a downloader would: descriptor, hashes,
-    types, constraints and keys. ``cache_dir`` keeps per-file results of a raw/ directory
-    there between runs (see ``check_raw``); ``nato_corpus._cache.default_dir()`` is the
-    user cache.
+    ``cache_dir`` keeps per-file results there between runs (see ``check_raw``);
+    ``nato_corpus.curation.cache.default_dir()`` is the user cache. To check a release
+    folder instead, use ``nato_corpus.check_release``.
 
     >>> report = validate("raw")
     >>> report.ok, report.counts["quote"]  # doctest: +SKIP
@@ -282,7 +281,24 @@ def validate(path: str | os.PathLike = "raw", *, cache_dir: str | os.PathLike | 
     """
     path = Path(path)
     if path.name == "datapackage.json" or (path / "datapackage.json").is_file():
-        from .release import check_release
-
-        return check_release(path)
+        raise UsageError(
+            f"{path.as_posix()} is a release, not a raw/ directory: check it with "
+            "nato_corpus.check_release() (or `nato-corpus validate PATH`, which picks)"
+        )
     return check_raw(path, cache_dir=cache_dir).report
+
+
+def fingerprint() -> str:
+    """A digest of everything besides a file's bytes that decides its validation results."""
+    from . import cache
+
+    return cache.fingerprint_of(_validating_modules())
+
+
+def _validating_modules() -> list:
+    import sys
+
+    from .. import problems
+    from ..records import grades, models
+
+    return [reader, models, dates, grades, problems, sys.modules[__name__]]

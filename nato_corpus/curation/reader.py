@@ -31,8 +31,8 @@ from typing import Any
 
 import yaml
 
-from .models import RECORD_TYPES
-from .problems import Problem
+from ..records.models import RECORD_TYPES
+from ..problems import Problem
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 32
@@ -195,6 +195,11 @@ def _parse(text: str, file: str, positions: bool) -> tuple[Any, dict | None, dic
         problem = refused.problem
         raise _Refused(Problem.of(problem.code, problem.message, file=file, line=problem.line, column=problem.column)) from None
     except yaml.MarkedYAMLError as exc:
+        deep = _flow_depth_beyond(text, MAX_DEPTH - 1)  # the document's own top level is one
+        if deep is not None:  # libyaml may stop deep nesting before our own count does
+            raise _Refused(
+                Problem.of("yaml-unsupported", f"nesting deeper than {MAX_DEPTH} levels", file=file, line=deep[0], column=deep[1])
+            ) from None
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
         if "tab character" in message:
@@ -212,6 +217,31 @@ def _parse(text: str, file: str, positions: bool) -> tuple[Any, dict | None, dic
         position = getattr(exc, "position", None)
         line = text.count("\n", 0, position) + 1 if position is not None else None
         raise _Refused(Problem.of("yaml-syntax", str(exc).splitlines()[0], file=file, line=line)) from None
+
+
+def _flow_depth_beyond(text: str, limit: int) -> tuple[int, int] | None:
+    """The (line, column) where brackets ([ {) outside quotes first nest deeper than ``limit``.
+
+    Our own count, independent of libyaml's messages: used only once libyaml has refused
+    the file, to say that nesting (not a typo) is the reason.
+    """
+    depth, line, column, quote = 0, 1, 0, ""
+    for char in text:
+        column += 1
+        if char == "\n":
+            line, column = line + 1, 0
+        elif quote:
+            if char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return line, column
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return None
 
 
 def _events(text: str, positions: bool) -> tuple[Any, dict | None, dict | None, list]:

@@ -23,7 +23,6 @@ from . import dates
 from .grades import CREDIBILITY, RELIABILITY, CredibilityGrade, ReliabilityGrade, scale_text
 
 SLUG = r"[a-z0-9]+(?:[-_.][a-z0-9]+)*"
-ID_PREFIXES = {"capture": "Capture", "actor": "Actor", "doc": "Document", "event": "Event", "quote": "Quote"}
 
 
 def _id(prefix: str) -> type[str]:

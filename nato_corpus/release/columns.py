@@ -1,4 +1,4 @@
-"""Records -> Arrow tables and Frictionless Table Schemas, generated from the models.
+"""The columns of every published table, derived from the record models: Arrow and Table Schema.
 
 Nothing here lists columns by hand: every table is derived from a record model in
 ``models.py``, and every column's description is the docstring of its field.
@@ -17,23 +17,17 @@ Nothing here lists columns by hand: every table is derived from a record model i
 - The captures table also has ``text``: the capture's full text where its rights are
   public domain, null otherwise (its sha256 and metadata are always published).
 
-``records_from_tables`` inverts ``build_tables``: a release's tables give back the
-records they were built from, unchanged.
-
-Named ``tabular``, not ``tables``: ``nato_corpus.tables`` is the public function that
-lists a release's tables, and a submodule of that name would shadow it once imported.
+``tables`` turns records into these tables and back; ``schemas`` writes schema/.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import types
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
-from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import pyarrow as pa
@@ -41,15 +35,14 @@ from annotated_types import Ge, MinLen
 from pydantic import AfterValidator, StringConstraints
 from pydantic.fields import FieldInfo
 
-from . import dates, models
-from .models import ID_PREFIXES, RECORD_TYPES, Corpus, Record
+from ..records import models
+from ..records.refs import PREFIX_KIND
+from ..records.models import RECORD_TYPES, Record
 
 #: record kind -> main table name ("document" -> "documents")
 MAIN_TABLES: dict[str, str] = {kind: folder for kind, (_, folder, _) in RECORD_TYPES.items()}
 #: the order of the main tables in a release: content first, then who and where from
 ORDER = ("document", "event", "quote", "actor", "capture")
-#: id prefix -> record kind ("doc" -> "document")
-_KIND_OF_PREFIX = {prefix: kind for kind, (_, _, prefix) in RECORD_TYPES.items()}
 _URL_PATTERN = r"https?://[^\s/?#]+\S*"  # what models._url accepts: http(s), a host, no spaces
 _TEXT_DESCRIPTION = (
     "The capture's full text, published only where rights is public_domain; null otherwise "
@@ -139,11 +132,7 @@ def _shape(annotation: Any, metadata: Iterable = ()) -> _Shape:
             if item.pattern:
                 pattern = _unanchor(item.pattern)
                 prefix = pattern.split(":", 1)[0]
-                ref = (
-                    _KIND_OF_PREFIX.get(prefix)
-                    if pattern.startswith(f"{prefix}:") and prefix in ID_PREFIXES
-                    else None
-                )
+                ref = PREFIX_KIND.get(prefix) if pattern.startswith(f"{prefix}:") else None
                 shape = replace(shape, pattern=pattern, ref=ref)
             if item.min_length:
                 shape = replace(shape, min_length=item.min_length)
@@ -305,24 +294,21 @@ class TableSpec:
 
 
 @cache
-def _describe(model: type[Record], name: str, info: FieldInfo) -> str:
+def describe(model: type[Record], name: str, info: FieldInfo) -> str:
     """A field's description: the docstring under it in models.py."""
     return info.description or ""
 
 
-def _model_columns(
-    model: type[Record], *, skip_record_lists: bool
-) -> tuple[list[Column], list[tuple[str, _Shape, str]]]:
-    """Columns for a model's scalar fields, and its list-of-record fields (for link tables)."""
+def _model_columns(model: type[Record], *, skip_record_lists: bool) -> list[Column]:
+    """Columns for a model's scalar fields (list-of-record fields become link tables)."""
     columns: list[Column] = []
-    lists: list[tuple[str, _Shape, str]] = []
     for name, info in model.model_fields.items():
         shape = _shape(info.annotation, info.metadata)
-        description = _describe(model, name, info)
+        description = describe(model, name, info)
         if shape.kind == "record":
             for sub, sub_info in shape.model.model_fields.items():
                 sub_shape = _shape(sub_info.annotation, sub_info.metadata)
-                sub_description = _describe(shape.model, sub, sub_info)
+                sub_description = describe(shape.model, sub, sub_info)
                 extra = (
                     sub_info.json_schema_extra
                     if isinstance(sub_info.json_schema_extra, dict)
@@ -347,7 +333,6 @@ def _model_columns(
                 raise TypeError(
                     f"{model.__name__}.{name}: a list inside a list entry is not tabular"
                 )
-            lists.append((name, shape, description))
             continue
         references = None
         if name != "id":
@@ -376,7 +361,7 @@ def _model_columns(
                         source=name,
                     )
                 )
-    return columns, lists
+    return columns
 
 
 def _parent_column(kind: str) -> Column:
@@ -404,7 +389,7 @@ def _build_specs() -> tuple[TableSpec, ...]:
     links: list[TableSpec] = []
     for kind in ORDER:
         model = RECORD_TYPES[kind][0]
-        columns, record_lists = _model_columns(model, skip_record_lists=True)
+        columns = _model_columns(model, skip_record_lists=True)
         if kind == "capture":
             columns.append(
                 Column(
@@ -426,9 +411,9 @@ def _build_specs() -> tuple[TableSpec, ...]:
             shape = _shape(info.annotation, info.metadata)
             if shape.kind != "list":
                 continue
-            description = _describe(model, name, info)
+            description = describe(model, name, info)
             if shape.item.kind == "record":
-                item_columns, _ = _model_columns(shape.item.model, skip_record_lists=False)
+                item_columns = _model_columns(shape.item.model, skip_record_lists=False)
             elif shape.item.ref:
                 value_name = shape.item.ref if shape.item.ref != kind else name
                 item_columns = [
@@ -470,219 +455,3 @@ TABLES: dict[str, TableSpec] = {spec.name: spec for spec in SPECS}
 def table_names() -> list[str]:
     """Names of the published tables, in release order."""
     return [spec.name for spec in SPECS]
-
-
-# --------------------------------------------------------------------------- records -> tables
-
-
-def _array(column: Column, values: list) -> pa.Array:
-    kind = column.arrow_type
-    if pa.types.is_dictionary(kind):
-        vocabulary = list(column.shape.enum)
-        position = {value: i for i, value in enumerate(vocabulary)}
-        indices = pa.array([None if v is None else position[v] for v in values], pa.int8())
-        return pa.DictionaryArray.from_arrays(indices, pa.array(vocabulary, pa.string()))
-    return pa.array(values, type=kind)
-
-
-def _value(record: Any, column: Column, texts: Mapping[str, str | None]) -> Any:
-    if column.derived == "entry":
-        return record
-    if column.derived == "text":
-        return texts.get(record.file) if record.rights == "public_domain" else None
-    if column.derived:
-        earliest, latest = dates.bounds(getattr(record, column.source))
-        return earliest if column.derived == "earliest" else latest
-    value = record
-    for part in column.path:
-        value = getattr(value, part)
-    return list(value) if isinstance(value, (list, tuple)) else value
-
-
-def build_tables(
-    records: Mapping[str, Iterable[Record]],
-    texts: Mapping[str, str | None] | None = None,
-) -> dict[str, pa.Table]:
-    """Records by kind -> every published table, in release order, sorted by primary key.
-
-    ``records`` maps a record kind ("document", "quote"...) to its records, as
-    ``validate.check_raw`` gives them; ``texts`` maps a capture's file name to its
-    text (published only for public-domain captures).
-    """
-    texts = texts or {}
-    by_kind = {kind: sorted(records.get(kind, ()), key=lambda r: r.id) for kind in RECORD_TYPES}
-    out: dict[str, pa.Table] = {}
-    for spec in SPECS:
-        rows: list[list] = [[] for _ in spec.columns]
-        for record in by_kind[spec.kind]:
-            if not spec.is_link:
-                for values, column in zip(rows, spec.columns, strict=True):
-                    values.append(_value(record, column, texts))
-                continue
-            for position, entry in enumerate(getattr(record, spec.list_field)):
-                rows[0].append(record.id)
-                rows[1].append(position)
-                for values, column in zip(rows[2:], spec.columns[2:], strict=True):
-                    values.append(_value(entry, column, texts))
-        arrays = [_array(column, values) for column, values in zip(spec.columns, rows, strict=True)]
-        out[spec.name] = pa.Table.from_arrays(arrays, schema=spec.arrow_schema())
-    return out
-
-
-# --------------------------------------------------------------------------- tables -> records
-
-
-def records_from_tables(tables: Mapping[str, pa.Table]) -> dict[str, list[Record]]:
-    """Release tables -> records by kind, sorted by id: the inverse of ``build_tables``.
-
-    Derived columns (date bounds, capture text) are dropped; list fields are rebuilt
-    from list columns and link tables in position order. Raises UsageError when a
-    table is missing, and pydantic's ValidationError when a row is not a valid record.
-    """
-    from .errors import UsageError
-
-    missing = [spec.name for spec in SPECS if spec.name not in tables]
-    if missing:
-        raise UsageError(
-            f"tables missing: {', '.join(missing)}; "
-            f"pass every table of a release ({', '.join(table_names())})"
-        )
-    data: dict[str, dict[str, dict]] = {}
-    for spec in SPECS:
-        if spec.is_link:
-            continue
-        by_id: dict[str, dict] = {}
-        for row in tables[spec.name].to_pylist():
-            item: dict[str, Any] = {}
-            for column in spec.columns:
-                if column.derived:
-                    continue
-                _put(item, column.path, row[column.name])
-            by_id[row["id"]] = item
-        data[spec.kind] = by_id
-    for spec in SPECS:
-        if not spec.is_link:
-            continue
-        parent = spec.columns[0].name
-        entries: dict[str, list[tuple[int, Any]]] = {}
-        for row in tables[spec.name].to_pylist():
-            if spec.columns[2].derived == "entry":
-                entry: Any = row[spec.columns[2].name]
-            else:
-                entry = {}
-                for column in spec.columns[2:]:
-                    if not column.derived:
-                        _put(entry, column.path, row[column.name])
-            entries.setdefault(row[parent], []).append((row["position"], entry))
-        for record_id, item in data[spec.kind].items():
-            if spec.list_field in item:
-                continue  # a list column already holds this list
-            item[spec.list_field] = [
-                entry for _, entry in sorted(entries.get(record_id, []), key=lambda pair: pair[0])
-            ]
-    return {
-        kind: [
-            RECORD_TYPES[kind][0].model_validate(_drop_nulls(item))
-            for _, item in sorted(data[kind].items())
-        ]
-        for kind in RECORD_TYPES
-    }
-
-
-def _put(target: dict, path: tuple[str, ...], value: Any) -> None:
-    for part in path[:-1]:
-        target = target.setdefault(part, {})
-    target[path[-1]] = value
-
-
-def _drop_nulls(item: dict) -> dict:
-    """Leave out null optional fields, as a curator leaves them out of raw/."""
-    return {
-        k: (_drop_nulls(v) if isinstance(v, dict) else v) for k, v in item.items() if v is not None
-    }
-
-
-# --------------------------------------------------------------------------- schema files
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
-
-
-def record_schema(model: type[Record]) -> dict:
-    """The JSON Schema of a record type, each property described by its field's docstring."""
-    schema = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        **model.model_json_schema(),
-    }
-    record_types = {
-        cls.__name__: cls
-        for cls in vars(models).values()
-        if isinstance(cls, type) and issubclass(cls, Record)
-    }
-    for name, part in [(model.__name__, schema), *schema.get("$defs", {}).items()]:
-        cls = record_types.get(name)
-        for field_name, prop in (part.get("properties", {}) if cls else {}).items():
-            if field_name in cls.model_fields:
-                prop["description"] = _describe(cls, field_name, cls.model_fields[field_name])
-    return schema
-
-
-def render_schemas() -> dict[str, str]:
-    """Every generated schema file as {path relative to schema/: JSON text}.
-
-    ``tables/<table>.json`` is the Table Schema of each published table (as in a
-    release's datapackage.json); ``records/<Type>.json`` is the JSON Schema of each
-    record type of raw/ (and of raw/corpus.yaml). Deterministic, so a test can compare
-    it with the committed schema/ directory.
-    """
-    files: dict[str, str] = {}
-    for spec in SPECS:
-        files[f"tables/{spec.name}.json"] = _json(spec.table_schema())
-    for model in [RECORD_TYPES[kind][0] for kind in RECORD_TYPES] + [Corpus]:
-        files[f"records/{model.__name__}.json"] = _json(record_schema(model))
-    return dict(sorted(files.items()))
-
-
-def write_schemas(schema_dir: str | os.PathLike = "schema") -> list[Path]:
-    """Write ``render_schemas()`` under ``schema_dir`` and return the paths written.
-
-    Files in ``schema_dir/tables`` and ``schema_dir/records`` that are no longer
-    generated (a renamed table or type) are removed, so the directory never drifts.
-    """
-    root = Path(schema_dir)
-    rendered = render_schemas()
-    written: list[Path] = []
-    for relative, text in rendered.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-        written.append(path)
-    for sub in ("tables", "records"):
-        for stale in sorted((root / sub).glob("*.json")):
-            if f"{sub}/{stale.name}" not in rendered:
-                stale.unlink()
-    return written
-
-
-def stale_schemas(schema_dir: str | os.PathLike = "schema") -> list[Path]:
-    """Schema files under ``schema_dir`` that differ from ``render_schemas()``.
-
-    Lists files that are missing, changed, or no longer generated; empty when
-    schema/ is current. Run ``nato-corpus schema`` to regenerate them.
-    """
-    root = Path(schema_dir)
-    rendered = render_schemas()
-    stale = [
-        root / relative
-        for relative, text in rendered.items()
-        if not (root / relative).is_file() or (root / relative).read_text(encoding="utf-8") != text
-    ]
-    for sub in ("tables", "records"):
-        stale.extend(
-            path
-            for path in sorted((root / sub).glob("*.json"))
-            if f"{sub}/{path.name}" not in rendered
-        )
-    return stale

@@ -10,15 +10,15 @@ import difflib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from . import dates
-from .models import Capture, Document, Event, Quote
-from .problems import Problem
-from .raw import CaptureFile
+from ..records import dates
+from ..records.refs import PREFIX_KIND, raw_references, referenced_ids, references
+from ..records.models import Capture, Document, Quote
+from ..problems import Problem
+from .reader import CaptureFile
 
 if TYPE_CHECKING:
-    from .validation import Located
+    from .validate import Located
 
-PREFIX_KIND = {"capture": "capture", "actor": "actor", "doc": "document", "event": "event", "quote": "quote"}
 #: relations along which a document descends from another: these may not form a cycle
 DERIVATION = {"relays", "copies", "translates", "reports_on", "describes", "comments_on", "replies_to", "part_of"}
 
@@ -67,9 +67,6 @@ class Index:
         item = self.by_id.get(record_id)
         return item.record if item else None
 
-    def text_of(self, capture_id: str) -> str | None:
-        return self.texts.get(capture_id)
-
     def bounds(self, value: str) -> tuple:
         """The earliest and latest day of an EDTF date (parsing a new date string costs milliseconds)."""
         found = self._bounds.get(value)
@@ -81,88 +78,6 @@ class Index:
 def _problem(code: str, message: str, item: Located, path: tuple = (), **extra) -> Problem:
     line, column = item.entry.where(path)
     return Problem.of(code, message, file=item.entry.file, line=line, column=column, record=item.record.id, **extra)
-
-
-def referenced_ids(record) -> list[str]:
-    """Every id a record refers to, as references() gives them, without their paths.
-
-    The fast path of check_references and check_unused; keep the two in step.
-    """
-    kind = type(record)
-    if kind is Quote:
-        ids = [record.speaker]
-        if record.addressee:
-            ids.append(record.addressee)
-        ids.append(record.document)
-        for occurrence in record.occurrences:
-            ids += (occurrence.capture, occurrence.document)
-        return ids
-    if kind is Document:
-        ids = record.authors + record.recipients
-        ids += [ref for ref in (record.publisher, record.holder, record.capture) if ref]
-        ids += [relation.target for relation in record.relations]
-        return ids
-    if kind is Event:
-        return record.participants + record.evidence
-    return []
-
-
-def references(record) -> Iterator[tuple[tuple, str]]:
-    """Every (path, id) a record refers to."""
-    if isinstance(record, Document):
-        for field_name in ("authors", "recipients"):
-            for i, ref in enumerate(getattr(record, field_name)):
-                yield (field_name, i), ref
-        for field_name in ("publisher", "holder", "capture"):
-            if getattr(record, field_name):
-                yield (field_name,), getattr(record, field_name)
-        for i, relation in enumerate(record.relations):
-            yield ("relations", i, "target"), relation.target
-    elif isinstance(record, Event):
-        for i, ref in enumerate(record.participants):
-            yield ("participants", i), ref
-        for i, ref in enumerate(record.evidence):
-            yield ("evidence", i), ref
-    elif isinstance(record, Quote):
-        yield ("speaker",), record.speaker
-        if record.addressee:
-            yield ("addressee",), record.addressee
-        yield ("document",), record.document
-        for i, occurrence in enumerate(record.occurrences):
-            yield ("occurrences", i, "capture"), occurrence.capture
-            yield ("occurrences", i, "document"), occurrence.document
-
-
-#: where each record type refers to others: a field, or a list ("*") of ids or of mappings
-_REFERENCE_PATHS = {
-    "document": [("authors", "*"), ("recipients", "*"), ("publisher",), ("holder",), ("capture",), ("relations", "*", "target")],
-    "event": [("participants", "*"), ("evidence", "*")],
-    "quote": [("speaker",), ("addressee",), ("document",), ("occurrences", "*", "capture"), ("occurrences", "*", "document")],
-}
-
-
-def raw_references(kind: str, data: dict) -> Iterator[tuple[tuple, str]]:
-    """The (path, id) references of a record that failed its schema, as far as they are readable.
-
-    Only values that look like identifiers are yielded: anything else already has its
-    schema problem.
-    """
-
-    def walk(value, pattern: tuple, path: tuple):
-        if not pattern:
-            if isinstance(value, str) and value.split(":", 1)[0] in PREFIX_KIND and ":" in value:
-                yield path, value
-            return
-        step, rest = pattern[0], pattern[1:]
-        if step == "*":
-            if isinstance(value, list):
-                for i, item in enumerate(value):
-                    yield from walk(item, rest, path + (i,))
-        elif isinstance(value, dict) and step in value:
-            yield from walk(value[step], rest, path + (step,))
-
-    for pattern in _REFERENCE_PATHS.get(kind, []):
-        yield from walk(data, pattern, ())
 
 
 def _dangling_message(index: Index, path: tuple, ref: str, cache: dict) -> str | None:

@@ -1,0 +1,442 @@
+"""Verified downloads of released data packages into a per-version cache.
+
+A mirror is any copy of ``dist/``: an http(s) URL or a local directory holding
+``index.json`` and ``<version>/datapackage.json`` with the files it lists. pooch fetches
+over HTTP (timeouts, streaming, progress bars); this module decides what to trust:
+
+* The descriptor (``datapackage.json``) must match the sha256 pinned for its version in
+  the release index. The index bundled with the installed package is trusted first: it
+  arrived with the package itself, so a mirror cannot change the pin of a version this
+  package knows. Only for a version newer than the installed package is the mirror's own
+  ``index.json`` used; that protects against corrupted transfers but not against a mirror
+  that rewrites both index and files, so upgrade nato-corpus to pin newer releases.
+* Every table and file must match the sha256 and byte count in the descriptor; a file
+  larger than its pinned size is cut off and refused while it streams.
+* Files go to a temporary directory inside the cache and the release is moved to
+  ``<cache>/<version>/`` only when every file verifies; a failure deletes them all.
+
+Environment variables: ``NATO_CORPUS_CACHE`` (cache directory), ``NATO_CORPUS_URL``
+(mirror), ``NATO_CORPUS_OFFLINE=1`` (never touch the network), ``NATO_CORPUS_TIMEOUT``
+(seconds to wait for a server, default 30).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .. import errors
+from ..release import layout
+from . import bundled
+from .fetch import TIMEOUT_ENV, URL_ENV, Fetcher, Source, offline_message
+
+CACHE_ENV = "NATO_CORPUS_CACHE"
+OFFLINE_ENV = "NATO_CORPUS_OFFLINE"
+
+DEFAULT_TIMEOUT = 30.0
+"""Seconds to wait for a connection or for the next bytes before a request fails."""
+DEFAULT_RETRIES = 3
+"""Extra attempts after a transient failure (timeout, dropped connection, HTTP 5xx/429)."""
+METADATA_CAP = layout.METADATA_CAP
+"""Size cap for index.json and datapackage.json, whose sizes nothing pins."""
+
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+# --- public -------------------------------------------------------------------------
+
+
+def download(
+    version: str,
+    *,
+    base_url: str | os.PathLike[str] | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
+    progress: bool = False,
+    timeout: float | None = None,
+    retries: int = DEFAULT_RETRIES,
+) -> Path:
+    """Return the path of a verified local copy of release ``version``, fetching it if needed.
+
+    A cached copy that still verifies is returned without touching the network. Otherwise
+    the release is fetched from ``base_url`` (or ``NATO_CORPUS_URL``): an http(s) URL or a
+    local directory laid out like ``dist/``. ``cache_dir`` (or ``NATO_CORPUS_CACHE``)
+    overrides the cache, by default the platform's cache folder for "nato-corpus".
+    ``progress=True`` shows a progress bar per file on stderr (a line per file when tqdm
+    is not installed). ``timeout`` is in seconds; ``retries`` bounds the extra attempts
+    after transient failures, with back-off.
+
+    Raises UsageError for a bad version, URL or unknown release; DownloadError when a file
+    cannot be fetched or does not verify (nothing is cached); OfflineError when the release
+    is not cached and the mirror cannot be reached.
+
+    Example::
+
+        >>> from nato_corpus.downloads import download
+        >>> path = download("0.1.0", base_url="https://mirror.example.org/nato-corpus/")
+        >>> sorted(p.name for p in path.iterdir())  # doctest: +SKIP
+        ['README.md', 'data', 'datapackage.json', 'timeline.svg']
+    """
+    version = check_version(version)
+    cache = cache_root(cache_dir)
+    target = cache / version
+    pin = bundled.pin(version)
+
+    cache_problem = None
+    if (target / layout.DESCRIPTOR).is_file():
+        if _still_verified(target, pin):
+            return target
+        cache_problem = layout.verify_folder(target, descriptor_sha256=pin, version=version)
+        if cache_problem is None:
+            _mark_verified(target)
+            return target
+
+    offline = _env_flag(OFFLINE_ENV)
+    source = None if offline else _source(base_url)
+    if source is None:
+        if cache_problem is not None:
+            raise errors.DownloadError(
+                f"the cached copy of release {version} in {target} does not verify: "
+                f"{cache_problem}. Delete that folder and download it again "
+                f"(`nato-corpus download {version}` with NATO_CORPUS_URL set)."
+            )
+        shipped = bundled.release(version)
+        if shipped is not None:  # shipped inside the package: a verified local copy already
+            problem = layout.verify_folder(shipped, descriptor_sha256=pin, version=version)
+            if problem is None:
+                return shipped
+            raise errors.DownloadError(
+                f"the copy of release {version} bundled in {shipped} does not verify: {problem}. "
+                "Reinstall nato-corpus (pip install --force-reinstall nato-corpus)."
+            )
+        if offline:
+            raise errors.OfflineError(offline_message(version, cache, f"{OFFLINE_ENV} is set"))
+        raise errors.UsageError(
+            f"release {version} is not in the download cache, and no mirror is configured: pass "
+            f"base_url= (an http(s) URL or a local copy of dist/) or set {URL_ENV}. There is "
+            "no public download URL yet."
+        )
+
+    fetch = Fetcher(
+        source=source,
+        timeout=_timeout(timeout),
+        retries=max(0, int(retries)),
+        progress=progress,
+        version=version,
+        cache=cache,
+    )
+    cache.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=cache))
+    try:
+        if pin is None:
+            pin = _mirror_pin(fetch, version, work / "index.json")
+        staged = work / version
+        _fetch_release(fetch, version, pin, staged)
+        installed = _install(staged, target, pin, work)
+        _mark_verified(installed)
+        return installed
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def cache_root(cache_dir: str | os.PathLike[str] | None = None) -> Path:
+    """Return the download cache directory: ``cache_dir``, else ``NATO_CORPUS_CACHE``, else
+    the platform's cache folder for "nato-corpus" (``pooch.os_cache``).
+
+    Example::
+
+        >>> from nato_corpus.downloads import cache_root
+        >>> cache_root("/tmp/nc-cache")
+        PosixPath('/tmp/nc-cache')
+    """
+    if cache_dir is not None:
+        return Path(cache_dir).expanduser()
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env).expanduser()
+    import pooch
+
+    return Path(pooch.os_cache("nato-corpus"))
+
+
+def cached_versions(cache_dir: str | os.PathLike[str] | None = None) -> list[str]:
+    """Return the versions that have a copy in the cache (unsorted, not re-verified).
+
+    Example::
+
+        >>> from nato_corpus.downloads import cached_versions
+        >>> cached_versions("/tmp/empty-cache")
+        []
+    """
+    root = cache_root(cache_dir)
+    if not root.is_dir():
+        return []
+    return [
+        p.name
+        for p in root.iterdir()
+        if not p.name.startswith(".")
+        and layout.is_version(p.name)
+        and (p / layout.DESCRIPTOR).is_file()
+    ]
+
+
+def verify_release(
+    release_dir: str | os.PathLike[str], *, descriptor_sha256: str | None = None
+) -> str | None:
+    """Check a local release folder byte for byte; return None if it verifies, else what is wrong.
+
+    Every file the descriptor lists must be a regular file inside the folder with its
+    sha256 and byte count; the descriptor itself must match ``descriptor_sha256`` when
+    one is given.
+
+    Example::
+
+        >>> from nato_corpus.access.download import verify_release
+        >>> verify_release("dist/1.0.0") is None  # doctest: +SKIP
+        True
+    """
+    return layout.verify_folder(release_dir, descriptor_sha256=descriptor_sha256)
+
+
+def copy_release(release_dir: str | os.PathLike[str], to: str | os.PathLike[str]) -> Path:
+    """Copy a verified release into ``to`` laid out as a mirror; return ``to/<version>``.
+
+    ``to`` receives ``<version>/`` with every file the descriptor lists, and an
+    ``index.json`` that pins it (merged with one already there), so the folder can be
+    carried to an offline machine and used as ``NATO_CORPUS_URL``. This is what
+    ``nato-corpus download VERSION --to DIR`` does after downloading.
+
+    Example::
+
+        >>> from nato_corpus.downloads import copy_release, download
+        >>> copy_release(download("0.1.0"), "usb-stick/nato-corpus")  # doctest: +SKIP
+        PosixPath('usb-stick/nato-corpus/0.1.0')
+    """
+    src = Path(release_dir)
+    problem = verify_release(src)
+    if problem is not None:
+        raise errors.UsageError(f"{src} is not a complete release, so it was not copied: {problem}")
+    try:
+        descriptor, descriptor_sha256 = layout.read_descriptor(src)
+        pinned = layout.entries(descriptor)
+    except layout.FormatError as exc:
+        raise errors.UsageError(f"{src} is not a complete release, so it was not copied: {exc}") from None
+    version = check_version(descriptor.get("version"))
+    dest_root = Path(to)
+    if dest_root.exists() and not dest_root.is_dir():
+        raise errors.UsageError(f"{dest_root} is not a folder; choose a folder for --to")
+    dest = dest_root / version
+    try:
+        index = layout.read_index(dest_root)
+    except (OSError, layout.FormatError) as exc:
+        raise errors.UsageError(f"{dest_root / layout.INDEX} cannot be used ({exc}); choose an empty folder for --to") from None
+    if dest.exists():
+        problem = layout.verify_folder(dest, descriptor_sha256=descriptor_sha256, version=version)
+        if problem is not None:
+            raise errors.UsageError(
+                f"{dest} already exists and differs from release {version} ({problem}); "
+                "remove it or choose another folder"
+            )
+    else:
+        dest_root.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=dest_root))
+        try:
+            for rel in [layout.DESCRIPTOR, *(e.path for e in pinned)]:
+                (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(src / rel, staging / rel)
+            staging.rename(dest)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    layout.write_index(dest_root, layout.with_version(index, version, descriptor_sha256))
+    return dest
+
+
+def _mirror_pin(fetch: Fetcher, version: str, dest: Path) -> str:
+    """The descriptor sha256 that the mirror's own index pins (for versions not bundled)."""
+    fetch(layout.INDEX, dest, METADATA_CAP, show=False)
+    where = fetch.source.where(layout.INDEX)
+    try:
+        index = layout.parse_index(dest.read_bytes(), where)
+    except layout.FormatError as exc:
+        raise errors.DownloadError(
+            f"{where} is not a release index ({exc}); base_url / {URL_ENV} must point at a copy of "
+            "dist/, the folder that holds index.json"
+        ) from None
+    pinned = layout.pin(index, version)
+    if pinned is None:
+        known = ", ".join(sorted(index["versions"], key=layout.version_key)) or "none"
+        raise errors.UsageError(f"release {version} is not in the index at {where}; it lists: {known}")
+    return pinned
+
+
+def _fetch_release(fetch: Fetcher, version: str, pin: str, staged: Path) -> None:
+    """Fetch and verify the descriptor, then every file it lists, into ``staged``."""
+    descriptor_path = staged / layout.DESCRIPTOR
+    fetch(f"{version}/{layout.DESCRIPTOR}", descriptor_path, METADATA_CAP, show=False)
+    _check(fetch, layout.DESCRIPTOR, descriptor_path, pin, None, "the release index")
+    try:
+        descriptor = layout.read_descriptor(staged)[0]
+        pinned = layout.entries(descriptor)
+    except layout.FormatError as exc:
+        raise errors.DownloadError(f"{version}/{layout.DESCRIPTOR} cannot be used: {exc}") from None
+    if descriptor.get("version") != version:
+        raise errors.DownloadError(
+            f"{fetch.source.where(f'{version}/{layout.DESCRIPTOR}')} declares version "
+            f"{descriptor.get('version')!r}, not {version}: the mirror serves another release under "
+            "this version's name. Nothing was cached."
+        )
+    for entry in pinned:
+        dest = staged / entry.path
+        fetch(f"{version}/{entry.path}", dest, entry.size)
+        _check(fetch, entry.path, dest, entry.sha256, entry.size, "the release's datapackage.json")
+
+
+def _check(
+    fetch: Fetcher, rel: str, path: Path, sha: str, size: int | None, pinned_by: str
+) -> None:
+    actual_size = path.stat().st_size
+    actual = layout.sha256_file(path)
+    if actual == sha and (size is None or actual_size == size):
+        return
+    where = fetch.source.where(f"{fetch.version}/{rel}")
+    expected = f"sha256 {sha}" + (f" ({size} bytes)" if size is not None else "")
+    path.unlink(missing_ok=True)
+    raise errors.DownloadError(
+        f"{rel} of release {fetch.version} from {where} does not match {pinned_by}: expected "
+        f"{expected}, got sha256 {actual} ({actual_size} bytes). The download was deleted and "
+        "nothing was cached. Likely causes: a corrupted transfer (try again), a tampered or "
+        "out-of-date mirror (check base_url / NATO_CORPUS_URL), or an outdated index in this "
+        "installation (upgrade nato-corpus)."
+    )
+
+
+def _install(staged: Path, target: Path, pin: str, work: Path) -> Path:
+    """Move a verified release into the cache, replacing a copy that no longer verifies."""
+    try:
+        staged.rename(target)
+        return target
+    except OSError:
+        if not target.exists():
+            raise
+    if layout.verify_folder(target, descriptor_sha256=pin) is None:  # another process got there first
+        return target
+    target.rename(work / "stale")
+    staged.rename(target)
+    return target
+
+
+# --- settings and small helpers ---------------------------------------------------
+
+
+def _source(base_url: str | os.PathLike[str] | None) -> Source | None:
+    """The mirror from ``base_url`` or ``NATO_CORPUS_URL``: an http(s) URL or a local folder."""
+    origin = "base_url"
+    if base_url is None:
+        base_url, origin = os.environ.get(URL_ENV) or None, URL_ENV
+        if base_url is None:
+            return None
+    if isinstance(base_url, os.PathLike):
+        return _local_source(Path(base_url), origin)
+    text = str(base_url).strip()
+    scheme = _SCHEME.match(text)
+    is_drive = scheme is not None and len(scheme.group(1)) == 1  # C:\ on Windows
+    if scheme and not is_drive:
+        name = scheme.group(1).lower()
+        parts = urlsplit(text)
+        if name in ("http", "https") and parts.netloc:
+            return Source(text.rstrip("/") + "/", is_local=False)
+        raise errors.UsageError(
+            f"{origin} {text!r} is not supported: use an http:// or https:// URL, or the path of "
+            "a local folder holding a copy of dist/ (a plain path, not a file:// URL)"
+        )
+    return _local_source(Path(text), origin)
+
+
+def _local_source(path: Path, origin: str) -> Source:
+    path = path.expanduser()
+    if not path.is_dir():
+        raise errors.UsageError(
+            f"{origin} {str(path)!r} is not an existing folder: pass an http(s) URL or a local "
+            "copy of dist/ (a folder holding index.json and <version>/datapackage.json)"
+        )
+    return Source(str(path.resolve()), is_local=True)
+
+
+def check_version(version: object) -> str:
+    if not layout.is_version(version):
+        raise errors.UsageError(
+            f"{version!r} is not a release version; pass one like '0.1.0' "
+            "(see nato_corpus.versions())"
+        )
+    return version
+
+
+def _timeout(timeout: float | None) -> float:
+    value: object = (
+        timeout if timeout is not None else os.environ.get(TIMEOUT_ENV) or DEFAULT_TIMEOUT
+    )
+    try:
+        seconds = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        seconds = -1.0
+    if not seconds > 0:
+        raise errors.UsageError(
+            f"timeout must be a positive number of seconds, got {value!r} ({TIMEOUT_ENV})"
+        )
+    return seconds
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+
+
+#: the folder of the cache (``.verified/<version>.json``) that records, for each verified
+#: release, the size and modification time of each of its files when it last verified,
+#: so that a later call need not hash them again
+MARKERS = ".verified"
+
+
+def _signature(folder: Path) -> dict | None:
+    """(size, mtime) of the descriptor and of every file it pins, or None when one is unusable."""
+    try:
+        descriptor, sha = layout.read_descriptor(folder)
+        names = [layout.DESCRIPTOR, *(e.path for e in layout.entries(descriptor))]
+        files = {}
+        for name in names:
+            path = layout.regular_file(folder, name)
+            if path is None:
+                return None
+            stat = path.stat()
+            files[name] = [stat.st_size, stat.st_mtime_ns]
+    except (OSError, layout.FormatError):
+        return None
+    return {"descriptor_sha256": sha, "files": files}
+
+
+def _mark_verified(folder: Path) -> None:
+    signature = _signature(folder)
+    if signature is not None:
+        with contextlib.suppress(OSError):
+            (folder.parent / MARKERS).mkdir(exist_ok=True)
+            layout.write_atomic(folder.parent / MARKERS / f"{folder.name}.json", layout.json_bytes(signature, sort_keys=True))
+
+
+def _still_verified(folder: Path, pin: str | None) -> bool:
+    """True when the folder's marker matches its files as they stand (and the pin, if any)."""
+    marker = layout.regular_file(folder.parent, f"{MARKERS}/{folder.name}.json")
+    if marker is None:
+        return False
+    try:
+        recorded = layout.loads(marker.read_bytes(), marker.name)
+    except (OSError, layout.FormatError):
+        return False
+    current = _signature(folder)
+    if current is None or recorded != current:
+        return False
+    return pin is None or current["descriptor_sha256"] == pin

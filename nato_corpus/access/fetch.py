@@ -1,0 +1,284 @@
+"""Fetching one file of a release from a mirror (http(s) or a local folder), capped in size.
+
+The transport only: streaming with pooch's HTTP downloader (timeouts, progress bars),
+bounded retries with back-off on transient failures, and a size cap checked while
+the bytes arrive. What to trust is decided in ``download``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from .. import errors
+
+URL_ENV = "NATO_CORPUS_URL"
+TIMEOUT_ENV = "NATO_CORPUS_TIMEOUT"
+BACKOFF = 0.5
+"""Seconds before the first retry; doubled for each further one, at most 8 s."""
+_TRANSIENT_STATUS = {408, 425, 429, 500, 502, 503, 504}
+
+
+class TooLarge(Exception):
+    pass
+
+
+class CappedWriter:
+    """A file wrapper that refuses to grow past ``cap`` bytes, checked while streaming."""
+
+    def __init__(self, raw, cap: int):
+        self.raw, self.cap, self.written = raw, cap, 0
+
+    def write(self, chunk: bytes) -> int:
+        self.written += len(chunk)
+        if self.written > self.cap:
+            raise TooLarge()
+        return self.raw.write(chunk)
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+
+class _Progress:
+    """The progress display pooch's HTTPDownloader drives.
+
+    A tqdm bar when tqdm is installed, else one line per file on stderr.
+    """
+
+    def __init__(self, label: str, expected: int | None):
+        self.label, self.n, self._total = label, 0, expected
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:
+            self.bar = None
+        else:
+            self.bar = tqdm(
+                total=expected, desc=label, unit="B", unit_scale=True, leave=True, file=sys.stderr
+            )
+
+    @property
+    def total(self):
+        return self._total
+
+    @total.setter
+    def total(self, value):
+        if value:
+            self._total = value
+            if self.bar is not None:
+                self.bar.total = value
+                self.bar.refresh()
+
+    def update(self, n: int) -> None:
+        self.n += n
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def reset(self) -> None:
+        self.n = 0
+        if self.bar is not None:
+            self.bar.reset(total=self._total)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        else:
+            print(f"  {self.label}: {_human(self._total or self.n)}", file=sys.stderr)
+
+
+@dataclass
+class Source:
+    location: str  # http(s) base URL ending in "/", or a local directory
+    is_local: bool
+
+    def where(self, rel: str) -> str:
+        if self.is_local:
+            return str(Path(self.location, rel))
+        return self.location + quote(rel)
+
+
+@dataclass
+class Fetcher:
+    source: Source
+    timeout: float
+    retries: int
+    progress: bool
+    version: str
+    cache: Path
+
+    def __call__(self, rel: str, dest: Path, cap: int, show: bool = True) -> None:
+        """Fetch ``rel`` from the mirror into ``dest``, refusing more than ``cap`` bytes."""
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        where = self.source.where(rel)
+        try:
+            if self.source.is_local:
+                self._copy(Path(where), dest, cap, rel, show)
+            else:
+                self._http(where, dest, cap, rel, show)
+        except TooLarge:
+            dest.unlink(missing_ok=True)
+            raise errors.DownloadError(
+                f"{rel} from {where} is larger than the {cap} bytes the release pins for it; "
+                "the download was stopped and deleted, nothing was cached. The mirror serves a "
+                "different file than this release (tampered or out of date)."
+            ) from None
+
+    def _copy(self, path: Path, dest: Path, cap: int, rel: str, show: bool) -> None:
+        if not path.is_file():
+            raise errors.DownloadError(
+                f"the mirror folder {self.source.location} has no {rel}. It should be a copy of "
+                f"dist/ holding index.json and {self.version}/ with every file its "
+                "datapackage.json lists."
+            )
+        with open(path, "rb") as src, open(dest, "wb") as out:
+            shutil.copyfileobj(src, CappedWriter(out, cap))
+        if show and self.progress:
+            print(f"  {rel}: {_human(dest.stat().st_size)}", file=sys.stderr)
+
+    def _http(self, url: str, dest: Path, cap: int, rel: str, show: bool) -> None:
+        import pooch
+        import requests
+
+        attempts = self.retries + 1
+        for attempt in range(1, attempts + 1):
+            bar = _Progress(rel, cap) if (show and self.progress) else False
+            downloader = pooch.HTTPDownloader(
+                progressbar=bar, timeout=self.timeout, chunk_size=65536
+            )
+            try:
+                with open(dest, "wb") as out:
+                    downloader(url, CappedWriter(out, cap), None)
+                return
+            except requests.HTTPError as exc:
+                status = exc.response.status_code if exc.response is not None else 0
+                if status in _TRANSIENT_STATUS and attempt < attempts:
+                    _sleep(attempt)
+                    continue
+                raise errors.DownloadError(
+                    self._http_message(url, rel, status, exc, attempt)
+                ) from exc
+            except requests.exceptions.SSLError as exc:
+                raise errors.DownloadError(
+                    f"the TLS connection to {url} failed ({exc}); check the mirror's certificate "
+                    "or use another mirror. Nothing was cached."
+                ) from exc
+            except requests.RequestException as exc:
+                if attempt < attempts:
+                    _sleep(attempt)
+                    continue
+                raise self._transfer_error(url, rel, exc, attempts) from exc
+            finally:
+                if bar is not False and bar.bar is not None:
+                    bar.bar.close()
+
+    def _http_message(self, url: str, rel: str, status: int, exc: Exception, attempts: int) -> str:
+        if status == 404:
+            return (
+                f"{url} answered 404 Not Found: the mirror has no {rel}. Check that base_url / "
+                f"{URL_ENV} points at a copy of dist/ (it holds index.json and "
+                f"{self.version}/datapackage.json). Nothing was cached."
+            )
+        tried = f" after {attempts} attempts" if attempts > 1 else ""
+        phrase = getattr(getattr(exc, "response", None), "reason", "") or ""
+        return (
+            f"{url} answered HTTP {status} {phrase}{tried} while fetching {rel}; try again later "
+            "or use another mirror. Nothing was cached."
+        )
+
+    def _transfer_error(
+        self, url: str, rel: str, exc: Exception, attempts: int
+    ) -> errors.DownloadError:
+        import requests
+
+        tries = f"{attempts} attempt{'s' if attempts > 1 else ''}"
+        if _unreachable(exc):
+            host = urlsplit(url).netloc
+            return errors.OfflineError(
+                offline_message(
+                    self.version,
+                    self.cache,
+                    f"could not connect to {host} ({tries}: {_reason(exc)})",
+                )
+            )
+        if isinstance(exc, requests.Timeout) or _caused_by(exc, "ReadTimeoutError"):
+            return errors.DownloadError(
+                f"{url} did not answer within {self.timeout:g} s ({tries}) while fetching {rel}. "
+                f"The server is stalled or overloaded: try again later, raise the timeout "
+                f"(timeout= or {TIMEOUT_ENV}), or use another mirror. Nothing was cached."
+            )
+        if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+            return errors.DownloadError(
+                f"the transfer of {rel} from {url} was cut short ({tries}: {_reason(exc)}): the "
+                "connection dropped before the announced length arrived. Try again later or use "
+                "another mirror. Nothing was cached."
+            )
+        return errors.DownloadError(
+            f"fetching {rel} from {url} failed ({tries}: {_reason(exc)}). Try again later or use "
+            "another mirror. Nothing was cached."
+        )
+
+
+def offline_message(version: str, cache: Path, why: str) -> str:
+    return (
+        f"release {version} is not cached and cannot be fetched here: {why}. On a connected "
+        f"machine run `nato-corpus download {version} --to DIR`, copy DIR to this machine and "
+        f"set {URL_ENV}=DIR, or copy DIR/{version} to {cache / version}."
+    )
+
+
+def _sleep(attempt: int) -> None:
+    time.sleep(min(BACKOFF * 2 ** (attempt - 1), 8.0))
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """Whether a requests error means the host could not be reached at all."""
+    return _caused_by(
+        exc, "NewConnectionError", "NameResolutionError", "ConnectTimeoutError", "ProxyError"
+    )
+
+
+def _caused_by(exc: BaseException, *names: str) -> bool:
+    seen: set[int] = set()
+    todo: list[object] = [exc]
+    while todo:
+        item = todo.pop()
+        if item is None or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if any(cls.__name__ in names for cls in type(item).__mro__):
+            return True
+        if isinstance(item, BaseException):
+            todo.extend(
+                [item.__cause__, item.__context__, getattr(item, "reason", None), *item.args]
+            )
+    return False
+
+
+def _reason(exc: BaseException) -> str:
+    """The innermost readable cause of a requests error, e.g. "[Errno 111] Connection refused"."""
+    item: BaseException = exc
+    for _ in range(6):
+        inner = getattr(item, "reason", None)
+        if (
+            not isinstance(inner, BaseException)
+            and item.args
+            and isinstance(item.args[0], BaseException)
+        ):
+            inner = item.args[0]
+        if not isinstance(inner, BaseException):
+            break
+        item = inner
+    text = item.args[0] if item.args and isinstance(item.args[0], str) else str(item)
+    return text if len(text) < 300 else text[:297] + "..."
+
+
+def _human(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "kB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{size} B"

@@ -1,0 +1,245 @@
+"""Build: publish the version raw/ declares as an immutable release, or check it reproduces.
+
+- Reproducible: the same raw/ gives the same bytes (see ``package``).
+- Immutable: a version in dist/ (or pinned in the index) is never overwritten; building
+  it with different content raises ``ReleaseExists``.
+- Atomic: files are written to ``dist/.tmp-<version>-<pid>-<token>/`` and renamed into
+  place; the index is replaced in one step. A killed build leaves only a temporary
+  directory, which the next build removes.
+- Contained: it writes inside dist/, plus the CHANGELOG.md and CITATION.cff it owns
+  (see ``project``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from .. import errors
+from . import layout, project
+from .layout import DESCRIPTOR, INDEX
+from .package import render_release
+
+_TMP = re.compile(r"^\.tmp-.+-(\d+)-[0-9a-f]+$")
+
+
+# =========================================================================== build
+
+
+@dataclass
+class BuildResult:
+    """What ``build`` did: the version, its folder, and the outcome."""
+
+    version: str
+    path: Path
+    #: "built" (new release), "unchanged" (already released, identical) or "checked" (check=True)
+    status: Literal["built", "unchanged", "checked"]
+    #: with check=True: the release's files that differ from a fresh build (empty: identical)
+    differences: list[str] = field(default_factory=list)
+    #: why files may differ when nothing in raw/ changed (another Parquet writer), or None
+    note: str | None = None
+    #: top-level CHANGELOG.md / CITATION.cff left alone because a person wrote them
+    left_alone: list[Path] = field(default_factory=list)
+
+
+def build(
+    raw_dir: str | os.PathLike = "raw", dist_dir: str | os.PathLike = "dist", *, check: bool = False
+) -> BuildResult:
+    """Validate raw/ and publish its version as ``dist/<version>/``; return what happened.
+
+    Refuses (``ValidationFailed``) when raw/ has errors. When the version is already
+    released: identical content gives status "unchanged"; different content raises
+    ``ReleaseExists``. With ``check=True`` nothing is written: the release is built
+    in memory and compared file by file with ``dist/<version>/``.
+
+    Also writes ``CITATION.cff`` and ``CHANGELOG.md`` (see ``project``); ones a person
+    wrote are left alone and listed in ``left_alone``.
+
+    >>> build("raw", "dist").status  # doctest: +SKIP
+    'unchanged'
+    """
+    from ..curation.validate import check_raw
+
+    checked = check_raw(raw_dir)
+    if not checked.report.ok or checked.corpus is None:
+        raise errors.ValidationFailed(checked.report)
+    dist = Path(dist_dir)
+    version = checked.corpus.version
+    target = dist / version
+    if dist.is_dir():
+        remove_stale(dist)
+    files = render_release(checked, dist_dir=dist)
+
+    if check:
+        differences = _compare(files, target)
+        return BuildResult(version, target, "checked", differences, _writer_mismatch(target) if differences else None)
+
+    descriptor_sha256 = layout.sha256_bytes(files[DESCRIPTOR])
+    if target.exists():
+        _refuse_if_different(files, target, raw_dir)
+        status: Literal["built", "unchanged"] = "unchanged"
+    else:
+        pinned = layout.pin(_index(dist), version)
+        if pinned and pinned != descriptor_sha256:
+            raise errors.ReleaseExists(
+                _exists_message(
+                    version,
+                    raw_dir,
+                    f"{INDEX} pins datapackage.json {pinned}, this build gives {descriptor_sha256}",
+                )
+            )
+        dist.mkdir(parents=True, exist_ok=True)
+        try:
+            _write_release(dist, version, files)
+            status = "built"
+        except OSError:
+            if not target.exists():
+                raise
+            _refuse_if_different(files, target, raw_dir)  # a concurrent build got there first
+            status = "unchanged"
+    layout.write_index(dist, layout.with_version(_index(dist), version, descriptor_sha256))
+    _, left = project.write_project_files(dist, _project_folder(raw_dir, dist))
+    return BuildResult(version, target, status, left_alone=left)
+
+
+def _index(dist: Path) -> dict:
+    try:
+        return layout.read_index(dist)
+    except (OSError, layout.FormatError) as exc:
+        raise errors.NatoCorpusError(
+            f"{(dist / INDEX).as_posix()} cannot be read ({exc}); restore it from git (it is never edited by hand)"
+        ) from None
+
+
+def _project_folder(raw_dir, dist: Path) -> Path:
+    """Where CHANGELOG.md and CITATION.cff go: beside dist/ when raw/ is there too, else in dist/."""
+    if Path(raw_dir).resolve().parent == dist.resolve().parent:
+        return dist.parent
+    return dist
+
+
+def _refuse_if_different(files: Mapping[str, bytes], target: Path, raw_dir) -> None:
+    differences = _compare(files, target)
+    if differences:
+        pinned = layout.pin(_index(target.parent), target.name)
+        damage = layout.verify_folder(target, descriptor_sha256=pinned)
+        if damage is not None:  # the release itself is broken: not a reason for a new version
+            raise errors.ReleaseExists(
+                f"{target.as_posix()} is damaged: {damage}. A release never changes: restore it "
+                f"(git checkout -- {target.as_posix()}), or delete the folder and run `nato-corpus build` "
+                "to rebuild it from raw/"
+            )
+        shown = ", ".join(differences[:5]) + (
+            f" and {len(differences) - 5} more" if len(differences) > 5 else ""
+        )
+        message = _exists_message(target.name, raw_dir, f"files differ: {shown}")
+        writer = _writer_mismatch(target)
+        raise errors.ReleaseExists(message + (f". If raw/ did not change: {writer}" if writer else ""))
+
+
+def _writer_mismatch(target: Path) -> str | None:
+    """Say so when the release's Parquet files were written by another pyarrow than this one.
+
+    pyarrow writes its version into every Parquet footer, so a release reproduces byte
+    for byte only with the pyarrow that built it (the `release` extra pins it).
+    """
+    import pyarrow
+    import pyarrow.parquet as pq
+
+    for path in sorted(target.glob("data/*.parquet")):
+        try:
+            written_by = pq.ParquetFile(path).metadata.created_by or ""
+        except Exception:  # an unreadable file is reported as differing anyway
+            return None
+        ours = f"parquet-cpp-arrow version {pyarrow.__version__}"
+        if written_by != ours:
+            version = written_by.rsplit(" ", 1)[-1]
+            return (
+                f"{target.as_posix()} was written by pyarrow {version}, this is pyarrow {pyarrow.__version__}; "
+                f"install pyarrow=={version} (pip install 'nato-corpus[release]') to reproduce it"
+            )
+        return None
+    return None
+
+
+def _exists_message(version: str, raw_dir: str | os.PathLike, detail: str) -> str:
+    corpus = Path(raw_dir) / "corpus.yaml"
+    return (
+        f"version {version} is released with different content ({detail}); releases never change: "
+        f"bump version in {corpus.as_posix()} and describe the change in `changes`"
+    )
+
+
+def _compare(files: Mapping[str, bytes], target: Path) -> list[str]:
+    """Files of a release folder that differ from ``files``: changed, missing or extra."""
+    present: set[str] = set()
+    if target.is_dir():
+        present = {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()}
+    differ = {
+        name
+        for name, data in files.items()
+        if name not in present or (target / name).read_bytes() != data
+    }
+    return sorted(differ | (present - set(files)))
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _write_release(dist: Path, version: str, files: Mapping[str, bytes]) -> None:
+    """Write a release to a temporary folder beside its place, then rename it into place."""
+    tmp = dist / f".tmp-{version}-{os.getpid()}-{secrets.token_hex(4)}"
+    tmp.mkdir()
+    try:
+        for name, data in files.items():
+            _write_file(tmp / name, data)
+        os.rename(tmp, dist / version)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # our own leftovers: this process is not writing them any more
+    if os.name != "posix":
+        return True  # no safe liveness probe: leave it (it is ignored, never read)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def remove_stale(dist_dir: str | os.PathLike = "dist") -> list[Path]:
+    """Remove temporary files and folders that killed builds left in ``dist_dir``.
+
+    A temporary name carries the pid of the build that made it; those of processes
+    that are still running are left alone. Returns what was removed.
+    """
+    removed = []
+    for path in sorted(Path(dist_dir).iterdir()):
+        match = _TMP.match(path.name)
+        if not match or _alive(int(match.group(1))):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
