@@ -13,7 +13,7 @@ can only name an actor.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Literal, Union
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
@@ -21,6 +21,9 @@ from pydantic_core import PydanticCustomError
 
 from . import dates
 from .grades import CREDIBILITY, RELIABILITY, CredibilityGrade, ReliabilityGrade, scale_text
+
+if TYPE_CHECKING:  # defined on Record in .verification, which completes the three fields using it
+    from .verification import Verification
 
 SLUG = r"[a-z0-9]+(?:[-_.][a-z0-9]+)*"
 ID_PREFIXES = {"capture": "Capture", "actor": "Actor", "doc": "Document", "event": "Event", "quote": "Quote"}
@@ -232,6 +235,8 @@ class Document(Record):
     """Rights in the document's text."""
     reliability: Reliability
     """Reliability of the document's source (its originator, or for a relay the relaying party)."""
+    verification: Verification | None = None
+    """Whether the document's text, date and attribution were checked against the original or a copy of it, against what, and what differs."""
     status: Status = "current"
     """Whether the record stands, or is disputed, misattributed or superseded."""
     status_reason: str | None = None
@@ -267,6 +272,8 @@ class Event(Record):
     """The documents that attest the event."""
     credibility: Credibility
     """Credibility of the claim that the event happened as summarised."""
+    verification: Verification | None = None
+    """Whether the event was checked against the original record of it or an independent source, against what, and what differs."""
     status: Status = "current"
     """Whether the record stands, or is disputed, misattributed or superseded."""
     status_reason: str | None = None
@@ -319,6 +326,8 @@ class Quote(Record):
     """Whether the quoted text is a whole sentence (or several) or a fragment of one."""
     credibility: Credibility
     """Credibility that the words were said or written as quoted."""
+    verification: Verification | None = None
+    """Whether the words were checked against the original document or a copy of it, against what, and every difference found."""
     status: Status = "current"
     """Whether the record stands, or is disputed, misattributed or superseded."""
     status_reason: str | None = None
@@ -364,3 +373,5 @@ RECORD_TYPES: dict[str, tuple[type[Record], str, str]] = {
     "event": (Event, "events", "event"),
     "quote": (Quote, "quotes", "quote"),
 }
+
+from . import verification as _verification  # noqa: E402,F401  (completes the verification fields above)

@@ -496,6 +496,8 @@ def _value(record: Any, column: Column, texts: Mapping[str, str | None]) -> Any:
     value = record
     for part in column.path:
         value = getattr(value, part)
+        if value is None:  # an optional sub-record (e.g. verification) that is absent
+            return None
     return list(value) if isinstance(value, (list, tuple)) else value
 
 
