@@ -16,11 +16,12 @@ from __future__ import annotations
 from typing import Annotated, Literal, Union
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
 from . import dates
 from .grades import CREDIBILITY, RELIABILITY, CredibilityGrade, ReliabilityGrade, scale_text
+
 
 SLUG = r"[a-z0-9]+(?:[-_.][a-z0-9]+)*"
 
@@ -188,6 +189,47 @@ class Relation(Record):
     """Anything that qualifies the relation."""
 
 
+# --- verification: how far a record was checked against its original
+
+#: statuses that claim a comparison with a copy, and so must name it in checked_against
+CHECKED_STATUSES = frozenset({"verified", "partly-verified", "contradicted"})
+
+VerificationStatus = Literal["verified", "partly-verified", "relay-only", "contradicted", "not-checkable"]
+
+
+class Difference(Record):
+    kind: Literal["words", "date", "attribution", "other"]
+    """What differs: the wording, the date, who is credited with the words or the act, or something else."""
+    note: Text
+    """What differs, in our own words: the two readings and where each comes from."""
+
+
+class Verification(Record):
+    """How far a record was checked against its original, against which copies, and with what result."""
+
+    status: VerificationStatus
+    """Result of the check: 'verified' (checked against the original or a faithful copy of it, and it agrees), 'partly-verified' (part checked and agreeing, part not checkable), 'relay-only' (known only through relays; the original was not found), 'contradicted' (the original differs from the record), 'not-checkable' (no original or independent copy exists or can be consulted)."""
+    checked_against: list[Union[DocumentId, Url]] = []
+    """What the record was compared with: document ids of the corpus and/or addresses of the copies actually consulted. Required for 'verified', 'partly-verified' and 'contradicted'."""
+    checked_on: EDTF
+    """When the check was made (EDTF)."""
+    differences: list[Difference] = []
+    """Every difference found between the record and the copies checked, or between two renderings."""
+    rationale: Text
+    """Why this status: what was found, and what could not be consulted."""
+
+    @model_validator(mode="after")
+    def _names_what_was_checked(self) -> Verification:
+        if self.status in CHECKED_STATUSES and not self.checked_against:
+            raise PydanticCustomError(
+                "verification_unchecked",
+                "status '{status}' says the record was compared with a copy, but checked_against is empty: "
+                "name the document ids or URLs checked, or use 'relay-only' or 'not-checkable'",
+                {"status": self.status},
+            )
+        return self
+
+
 class Document(Record):
     """An intellectual item: a letter, note, memorandum, speech, posting, report, article, post or comment."""
 
@@ -231,6 +273,8 @@ class Document(Record):
     """Rights in the document's text."""
     reliability: Reliability
     """Reliability of the document's source (its originator, or for a relay the relaying party)."""
+    verification: Verification | None = None
+    """Whether the document's text, date and attribution were checked against the original or a copy of it, against what, and what differs."""
     status: Status = "current"
     """Whether the record stands, or is disputed, misattributed or superseded."""
     status_reason: str | None = None
@@ -266,6 +310,8 @@ class Event(Record):
     """The documents that attest the event."""
     credibility: Credibility
     """Credibility of the claim that the event happened as summarised."""
+    verification: Verification | None = None
+    """Whether the event was checked against the original record of it or an independent source, against what, and what differs."""
     status: Status = "current"
     """Whether the record stands, or is disputed, misattributed or superseded."""
     status_reason: str | None = None
@@ -318,6 +364,8 @@ class Quote(Record):
     """Whether the quoted text is a whole sentence (or several) or a fragment of one."""
     credibility: Credibility
     """Credibility that the words were said or written as quoted."""
+    verification: Verification | None = None
+    """Whether the words were checked against the original document or a copy of it, against what, and every difference found."""
     status: Status = "current"
     """Whether the record stands, or is disputed, misattributed or superseded."""
     status_reason: str | None = None

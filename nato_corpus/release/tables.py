@@ -6,6 +6,7 @@ release's tables give back the records they were built from, unchanged.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -42,7 +43,23 @@ def _value(record: Any, column: Column, texts: Mapping[str, str | None]) -> Any:
     value = record
     for part in column.path:
         value = getattr(value, part)
-    return list(value) if isinstance(value, (list, tuple)) else value
+        if value is None:  # an optional sub-record (e.g. verification) that is absent
+            return None
+    if isinstance(value, (list, tuple)):
+        # entries that are records inside a sub-record (verification.differences): one JSON object each
+        return [_entry_json(v) if isinstance(v, Record) else v for v in value]
+    return value
+
+
+def _entry_json(entry: Record) -> str:
+    return json.dumps(entry.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _cell(column: Column, value: Any) -> Any:
+    """A table cell back to a record value: JSON entries of a nested record list are parsed."""
+    if column.shape.kind == "list" and column.shape.item.kind == "record" and value is not None:
+        return [json.loads(v) for v in value]
+    return value
 
 
 def build_tables(
@@ -103,7 +120,7 @@ def records_from_tables(tables: Mapping[str, pa.Table]) -> dict[str, list[Record
             for column in spec.columns:
                 if column.derived:
                     continue
-                _put(item, column.path, row[column.name])
+                _put(item, column.path, _cell(column, row[column.name]))
             by_id[row["id"]] = item
         data[spec.kind] = by_id
     for spec in SPECS:
@@ -143,6 +160,8 @@ def _put(target: dict, path: tuple[str, ...], value: Any) -> None:
 
 def _drop_nulls(item: dict) -> dict:
     """Leave out null optional fields, as a curator leaves them out of raw/."""
-    return {
+    cleaned = {
         k: (_drop_nulls(v) if isinstance(v, dict) else v) for k, v in item.items() if v is not None
     }
+    # an absent optional sub-record (all its columns null) is left out, not written as {}
+    return {k: v for k, v in cleaned.items() if v != {}}
