@@ -57,7 +57,7 @@ def test_every_internal_link_points_at_a_generated_file(site, pages):
     """Every relative href and src resolves to a file render_site returned."""
     for path, page in pages.items():
         for link in page.links:
-            if link.startswith(("http://", "https://")):
+            if link.startswith(("http://", "https://", "data:")):
                 continue
             if link.startswith("#"):
                 assert f'id="{link[1:]}"' in site[path].decode(), f"{path}: no element {link}"
@@ -169,7 +169,8 @@ def test_quote_page_excerpt_respects_capture_rights(pages):
 @pytest.mark.parametrize(("value", "expected"), [
     ("1994-11-28", "28 November 1994 (exact day)"),
     ("1994-12", "December 1994 (month known)"),
-    ("1994~", "about 1994 (year known, approximate or uncertain)"),
+    ("1994~", "about 1994 (year known, approximate)"),
+    ("1994-12?", "perhaps December 1994 (month known, uncertain)"),
     ("1994-09-27/1994-09-28", "between 27 September 1994 and 28 September 1994 (interval)"),
     ("../2025-03-01", "on or before 1 March 2025 (start unknown)"),
     ("unknown", "date unknown"),

@@ -80,9 +80,9 @@ def describe_date(value: str | None) -> str:
     if point is None:
         return f"{value} (EDTF)"
     words, precision = point
-    uncertain = value[-1] in "~?%"
     known = {"day": "exact day", "month": "month known", "year": "year known"}[precision]
-    return f"{words} ({known}{', approximate or uncertain' if uncertain else ''})"
+    qualifier = {"~": ", approximate", "?": ", uncertain", "%": ", approximate and uncertain"}
+    return f"{words} ({known}{qualifier.get(value[-1], '')})"
 
 
 def slug(record_id: str, prefix: str) -> str:
