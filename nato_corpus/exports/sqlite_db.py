@@ -28,7 +28,7 @@ import pyarrow as pa
 from ..errors import NatoCorpusError, UsageError
 from ._schema import TableInfo, describe, normalised_fk
 from .datasette_metadata import metadata_json
-from .joined import views
+from .joined import VIEWS, views
 
 #: table -> the text columns indexed for full-text search
 FTS_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -125,29 +125,39 @@ def _fk_problems(conn: sqlite3.Connection, limit: int = 5) -> list[str]:
     return problems
 
 
+def _insert(conn: sqlite3.Connection, info: TableInfo, table: pa.Table) -> None:
+    conn.execute(create_table_sql(info))
+    placeholders = ", ".join("?" for _ in info.fields)
+    conn.executemany(f"INSERT INTO {_name(info.name)} VALUES ({placeholders})", _rows(table, info))
+
+
+def _refuse_broken_keys(conn: sqlite3.Connection) -> None:
+    problems = _fk_problems(conn)
+    if problems:
+        raise NatoCorpusError(
+            "the release's tables are inconsistent, so no database was written: a foreign key "
+            f"points at no row ({'; '.join(problems)}). Verify the release with "
+            "`nato-corpus validate <release folder>` and download it again if it fails."
+        )
+
+
 def write_database(path: Path, tables: dict[str, pa.Table], infos: list[TableInfo]) -> None:
     """Create the database at ``path`` (which must not exist) from ``tables``."""
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         conn.execute("PRAGMA journal_mode = OFF")  # a fresh file, renamed into place when complete
         conn.execute("BEGIN")
-        for info in infos:
-            conn.execute(create_table_sql(info))
-            placeholders = ", ".join("?" for _ in info.fields)
-            conn.executemany(
-                f"INSERT INTO {_name(info.name)} VALUES ({placeholders})", _rows(tables[info.name], info)
-            )
+        # the release's own tables first, checked, so a broken key is reported as such and
+        # not as a gap in a view derived from it
+        for derived in (False, True):
+            for info in infos:
+                if (info.name in VIEWS) is derived:
+                    _insert(conn, info, tables[info.name])
+            _refuse_broken_keys(conn)
         for info in infos:
             columns = tuple(c for c in FTS_COLUMNS.get(info.name, ()) if c in info.kinds)
             for statement in fts_sql(info.name, columns) if columns else []:
                 conn.execute(statement)
-        problems = _fk_problems(conn)
-        if problems:
-            raise NatoCorpusError(
-                "the release's tables are inconsistent, so no database was written: a foreign key "
-                f"points at no row ({'; '.join(problems)}). Verify the release with "
-                "`nato-corpus validate <release folder>` and download it again if it fails."
-            )
         conn.execute("COMMIT")
     except sqlite3.Error as exc:
         raise NatoCorpusError(
