@@ -9,12 +9,12 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pytest
+from _exports_data import release, replace_value
 from frictionless import Package
 
-from _exports_data import release, replace_value
 from nato_corpus.exports import csv_edition, views
-from nato_corpus.exports.csv_package import table_csv
 from nato_corpus.exports._schema import describe
+from nato_corpus.exports.csv_package import table_csv
 
 
 def _write(files: dict[str, bytes], root: Path) -> Path:
@@ -82,7 +82,10 @@ def test_same_tables_give_the_same_bytes():
     """Building twice, or from the same rows in other chunks, gives identical bytes for every file."""
     tables, descriptor = release()
     first = csv_edition(tables, descriptor)
-    rechunked = {name: pa.Table.from_batches(t.to_batches(max_chunksize=7), t.schema) for name, t in tables.items()}
+    rechunked = {
+        name: pa.Table.from_batches(t.to_batches(max_chunksize=7), t.schema)
+        for name, t in tables.items()
+    }
     assert csv_edition(rechunked, descriptor) == first
     assert csv_edition(tables, descriptor) == first
 
@@ -101,8 +104,11 @@ def _read_back(data: bytes, table: pa.Table) -> list[dict]:
         pa.BufferReader(data),
         parse_options=pacsv.ParseOptions(newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(
-            column_types=types, null_values=[""], strings_can_be_null=True,
-            true_values=["true"], false_values=["false"],
+            column_types=types,
+            null_values=[""],
+            strings_can_be_null=True,
+            true_values=["true"],
+            false_values=["false"],
         ),
     )
     result = read.to_pylist()
@@ -134,19 +140,21 @@ def test_frictionless_reads_lists_dates_and_booleans_back(tmp_path):
 
 def test_values_are_written_as_documented():
     """Quoting (RFC 4180), true/false, ISO dates, empty for null and JSON arrays, with \\n line ends."""
-    table = pa.table({
-        "id": ["a", "b"],
-        "text": ['he said "no", then\nleft', None],
-        "ok": [True, False],
-        "day": pa.array([datetime.date(1994, 11, 28), None], pa.date32()),
-        "via": pa.array([["de", "ru"], []], pa.list_(pa.string())),
-        "n": pa.array([3, None], pa.int64()),
-    })
+    table = pa.table(
+        {
+            "id": ["a", "b"],
+            "text": ['he said "no", then\nleft', None],
+            "ok": [True, False],
+            "day": pa.array([datetime.date(1994, 11, 28), None], pa.date32()),
+            "via": pa.array([["de", "ru"], []], pa.list_(pa.string())),
+            "n": pa.array([3, None], pa.int64()),
+        }
+    )
     info = describe({"t": table}, {})[0]
     assert table_csv(table, info) == (
-        b'id,text,ok,day,via,n\n'
+        b"id,text,ok,day,via,n\n"
         b'a,"he said ""no"", then\nleft",true,1994-11-28,"[""de"",""ru""]",3\n'
-        b'b,,false,,[],\n'
+        b"b,,false,,[],\n"
     )
 
 
@@ -154,11 +162,19 @@ def test_list_and_boolean_fields_say_how_they_are_written():
     """List columns are typed array with arrayItem and say 'JSON array'; booleans declare true/false."""
     tables, descriptor = release()
     package = json.loads(csv_edition(tables, descriptor)["csv/datapackage.json"])
-    fields = {f["name"]: f for r in package["resources"] if r["name"] == "quotes" for f in r["schema"]["fields"]}
+    fields = {
+        f["name"]: f
+        for r in package["resources"]
+        if r["name"] == "quotes"
+        for f in r["schema"]["fields"]
+    }
     assert fields["via_languages"]["type"] == "array"
     assert fields["via_languages"]["arrayItem"]["type"] == "string"
     assert "JSON array" in fields["via_languages"]["description"]
-    assert (fields["translated"]["trueValues"], fields["translated"]["falseValues"]) == (["true"], ["false"])
+    assert (fields["translated"]["trueValues"], fields["translated"]["falseValues"]) == (
+        ["true"],
+        ["false"],
+    )
     assert all(r["schema"]["missingValues"] == [""] for r in package["resources"])
 
 
@@ -168,13 +184,17 @@ def test_descriptor_carries_the_release_metadata_and_keys():
     package = json.loads(csv_edition(tables, descriptor)["csv/datapackage.json"])
     assert package["profile"] == "tabular-data-package"
     assert (package["version"], package["licenses"], package["sources"]) == (
-        descriptor["version"], descriptor["licenses"], descriptor["sources"]
+        descriptor["version"],
+        descriptor["licenses"],
+        descriptor["sources"],
     )
     released = {r["name"]: r["schema"] for r in descriptor["resources"]}
     for resource in package["resources"]:
         assert (resource["format"], resource["encoding"]) == ("csv", "utf-8")
         assert resource["schema"]["primaryKey"] == released[resource["name"]]["primaryKey"]
-        assert resource["schema"].get("foreignKeys", []) == released[resource["name"]].get("foreignKeys", [])
+        assert resource["schema"].get("foreignKeys", []) == released[resource["name"]].get(
+            "foreignKeys", []
+        )
 
 
 def test_a_column_the_descriptor_does_not_know_is_exported(tmp_path):
@@ -182,11 +202,22 @@ def test_a_column_the_descriptor_does_not_know_is_exported(tmp_path):
     tables, descriptor = release()
     actors = tables["actors"]
     country = pa.array(["RU" if i % 2 else None for i in range(actors.num_rows)], pa.string())
-    field = pa.field("country", pa.string(), metadata={b"description": b"Country the actor served."})
+    field = pa.field(
+        "country", pa.string(), metadata={b"description": b"Country the actor served."}
+    )
     tables["actors"] = actors.append_column(field, country)
     files = csv_edition(tables, descriptor)
     package = json.loads(files["csv/datapackage.json"])
-    fields = {f["name"]: f for r in package["resources"] if r["name"] == "actors" for f in r["schema"]["fields"]}
-    assert fields["country"] == {"name": "country", "type": "string", "description": "Country the actor served."}
+    fields = {
+        f["name"]: f
+        for r in package["resources"]
+        if r["name"] == "actors"
+        for f in r["schema"]["fields"]
+    }
+    assert fields["country"] == {
+        "name": "country",
+        "type": "string",
+        "description": "Country the actor served.",
+    }
     assert files["csv/actors.csv"].split(b"\n", 1)[0].endswith(b",country")
     assert _validate(_write(files, tmp_path)).valid

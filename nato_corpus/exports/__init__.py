@@ -19,4 +19,4 @@ from .csv_package import csv_edition
 from .joined import VIEWS, views
 from .sqlite_db import export_sqlite
 
-__all__ = sorted(["VIEWS", "add_export_parser", "cmd_export", "csv_edition", "export_sqlite", "views"])
+__all__ = ["VIEWS", "add_export_parser", "cmd_export", "csv_edition", "export_sqlite", "views"]

@@ -49,7 +49,11 @@ def kind_of(arrow_type: pa.DataType) -> str:
         return "date"
     if pa.types.is_timestamp(arrow_type):
         return "datetime"
-    if pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type) or pa.types.is_fixed_size_list(arrow_type):
+    if (
+        pa.types.is_list(arrow_type)
+        or pa.types.is_large_list(arrow_type)
+        or pa.types.is_fixed_size_list(arrow_type)
+    ):
         return "list"
     if pa.types.is_struct(arrow_type) or pa.types.is_map(arrow_type):
         return "object"
@@ -130,7 +134,9 @@ def describe(tables: dict[str, pa.Table], descriptor: dict[str, Any]) -> list[Ta
                 description=description,
                 fields=fields,
                 primary_key=primary_key,
-                foreign_keys=[fk for fk in schema.get("foreignKeys") or [] if _fk_fits(fk, table, tables)],
+                foreign_keys=[
+                    fk for fk in schema.get("foreignKeys") or [] if _fk_fits(fk, table, tables)
+                ],
                 kinds={f.name: kind_of(f.type) for f in table.schema},
             )
         )

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from typing import Any
 
 import pyarrow as pa
@@ -35,14 +36,30 @@ FOLDER = "csv"
 DESCRIPTOR = "datapackage.json"
 
 #: top-level descriptor properties copied from the release (the rest describe Parquet files)
-COPIED = ("name", "id", "title", "version", "description", "homepage", "created", "keywords",
-          "licenses", "contributors", "sources", "x_citation")
-
-LIST_NOTE = (
-    " In this CSV: a JSON array of strings, e.g. [\"a\",\"b\"]; [] when empty."
+COPIED = (
+    "name",
+    "id",
+    "title",
+    "version",
+    "description",
+    "homepage",
+    "created",
+    "keywords",
+    "licenses",
+    "contributors",
+    "sources",
+    "x_citation",
 )
 
-DIALECT = {"header": True, "delimiter": ",", "lineTerminator": "\n", "quoteChar": '"', "doubleQuote": True}
+LIST_NOTE = ' In this CSV: a JSON array of strings, e.g. ["a","b"]; [] when empty.'
+
+DIALECT = {
+    "header": True,
+    "delimiter": ",",
+    "lineTerminator": "\n",
+    "quoteChar": '"',
+    "doubleQuote": True,
+}
 
 _SPECIAL = (",", '"', "\n", "\r")
 
@@ -54,7 +71,7 @@ def _quote(text: str) -> str:
 
 
 def _number(value: float) -> str:
-    if value != value:
+    if math.isnan(value):
         return "NaN"
     if value in (float("inf"), float("-inf")):
         return "INF" if value > 0 else "-INF"

@@ -15,7 +15,14 @@ from ._schema import TableInfo
 
 #: table -> columns offered as facets (those the table has)
 FACETS: dict[str, tuple[str, ...]] = {
-    "quotations": ("speaker_name", "credibility_label", "translated", "language_chain", "status", "capture_site"),
+    "quotations": (
+        "speaker_name",
+        "credibility_label",
+        "translated",
+        "language_chain",
+        "status",
+        "capture_site",
+    ),
     "quotes": ("speaker", "credibility_grade", "status", "translated", "language", "form"),
     "documents": ("kind", "reliability_grade", "release", "rights", "status", "language"),
     "events": ("kind", "credibility_grade", "status"),
@@ -49,26 +56,34 @@ QUERIES: dict[str, tuple[tuple[str, ...], str, str, str]] = {
     "quotations_by_speaker": (
         ("quotations", "actors"),
         "Quotations by speaker",
-        "Every quotation of a speaker, given by name, alias or id (for example: Clinton), "
-        "with its credibility and where it was found.",
-        f"select {_READING_COLUMNS}\nfrom quotations as q join actors as a on a.id = q.speaker\n"
-        "where q.speaker = :speaker or a.name like '%' || :speaker || '%'\n"
-        "   or a.aliases like '%' || :speaker || '%'\n"
-        "order by q.date_earliest, q.id",
+        (
+            "Every quotation of a speaker, given by name, alias or id (for example: Clinton), "
+            "with its credibility and where it was found."
+        ),
+        (
+            f"select {_READING_COLUMNS}\nfrom quotations as q join actors as a on a.id = q.speaker\n"
+            "where q.speaker = :speaker or a.name like '%' || :speaker || '%'\n"
+            "   or a.aliases like '%' || :speaker || '%'\n"
+            "order by q.date_earliest, q.id"
+        ),
     ),
     "translated_quotations": (
         ("quotations",),
         "Translated quotations",
         "Quotations that reach us in translation, with the languages they passed through.",
-        f"select {_READING_COLUMNS}\nfrom quotations as q\nwhere q.translated = 1\n"
-        "order by q.language_chain, q.date_earliest, q.id",
+        (
+            f"select {_READING_COLUMNS}\nfrom quotations as q\nwhere q.translated = 1\n"
+            "order by q.language_chain, q.date_earliest, q.id"
+        ),
     ),
     "events_by_date": (
         ("events",),
         "Events by date",
         "Every event in date order, with its credibility.",
-        "select id, date, title, place, credibility_grade, status\nfrom events\n"
-        "order by date_earliest, date_latest, id",
+        (
+            "select id, date, title, place, credibility_grade, status\nfrom events\n"
+            "order by date_earliest, date_latest, id"
+        ),
     ),
 }
 
@@ -86,7 +101,9 @@ def _licence(descriptor: dict[str, Any]) -> dict[str, str]:
 
 def _source(descriptor: dict[str, Any]) -> dict[str, str]:
     version = descriptor.get("version", "?")
-    result = {"source": f"nato-corpus release {version} (its sources are listed in the release's datapackage.json)"}
+    result = {
+        "source": f"nato-corpus release {version} (its sources are listed in the release's datapackage.json)"
+    }
     if descriptor.get("homepage"):
         result["source_url"] = str(descriptor["homepage"])
     return result
@@ -106,8 +123,13 @@ def _table(info: TableInfo, fts: dict[str, tuple[str, ...]]) -> dict[str, Any]:
     return entry
 
 
-def metadata(infos: list[TableInfo], descriptor: dict[str, Any], *, database: str,
-             fts: dict[str, tuple[str, ...]]) -> dict[str, Any]:
+def metadata(
+    infos: list[TableInfo],
+    descriptor: dict[str, Any],
+    *,
+    database: str,
+    fts: dict[str, tuple[str, ...]],
+) -> dict[str, Any]:
     """The Datasette metadata for a database called ``database`` holding ``infos``' tables."""
     names = {info.name for info in infos}
     queries = {
@@ -130,8 +152,13 @@ def metadata(infos: list[TableInfo], descriptor: dict[str, Any], *, database: st
     }
 
 
-def metadata_json(infos: list[TableInfo], descriptor: dict[str, Any], *, database: str,
-                  fts: dict[str, tuple[str, ...]]) -> bytes:
+def metadata_json(
+    infos: list[TableInfo],
+    descriptor: dict[str, Any],
+    *,
+    database: str,
+    fts: dict[str, tuple[str, ...]],
+) -> bytes:
     """``metadata`` as UTF-8 JSON bytes, keys in a fixed order, ``\\n`` line ends."""
     value = metadata(infos, descriptor, database=database, fts=fts)
     return (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

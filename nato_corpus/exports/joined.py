@@ -65,11 +65,23 @@ class ViewSpec:
             if column is None:  # a passed-through column: described by its source table
                 arrow_field = table.schema.field(name)
                 meta = arrow_field.metadata or {}
-                fields.append({"name": name, "type": "string", "description": meta.get(b"description", b"").decode("utf-8"),
-                               "constraints": {"required": False}})
+                fields.append(
+                    {
+                        "name": name,
+                        "type": "string",
+                        "description": meta.get(b"description", b"").decode("utf-8"),
+                        "constraints": {"required": False},
+                    }
+                )
                 continue
-            fields.append({"name": name, "type": column.type, "description": column.description,
-                           "constraints": {"required": column.required}})
+            fields.append(
+                {
+                    "name": name,
+                    "type": column.type,
+                    "description": column.description,
+                    "constraints": {"required": column.required},
+                }
+            )
         return {
             "fields": fields,
             "primaryKey": list(self.primary_key),
@@ -101,36 +113,91 @@ QUOTATIONS = ViewSpec(
     ),
     columns=(
         Column("id", "string", "The quotation's identifier (quotes.id).", True),
-        Column("text", "string", "The exact words as they stand in the capture, quotation marks excluded.", True),
+        Column(
+            "text",
+            "string",
+            "The exact words as they stand in the capture, quotation marks excluded.",
+            True,
+        ),
         Column("speaker", "string", "Who said or wrote the words (actors.id).", True),
         Column("speaker_name", "string", "The speaker's canonical name (actors.name).", True),
         Column("addressee", "string", "To whom, where known (actors.id)."),
-        Column("addressee_name", "string", "The addressee's canonical name (actors.name), where known."),
+        Column(
+            "addressee_name", "string", "The addressee's canonical name (actors.name), where known."
+        ),
         Column("date", "string", "When the words were said or written (EDTF), or 'unknown'.", True),
-        Column("date_earliest", "date", "The earliest day that date allows; empty where open or unknown."),
-        Column("date_latest", "date", "The latest day that date allows; empty where open or unknown."),
-        Column("document", "string", "The document the words originally belong to (documents.id).", True),
+        Column(
+            "date_earliest",
+            "date",
+            "The earliest day that date allows; empty where open or unknown.",
+        ),
+        Column(
+            "date_latest", "date", "The latest day that date allows; empty where open or unknown."
+        ),
+        Column(
+            "document",
+            "string",
+            "The document the words originally belong to (documents.id).",
+            True,
+        ),
         Column("document_title", "string", "That document's title (documents.title).", True),
-        Column("credibility_grade", "integer",
-               f"Credibility that the words were said or written as quoted, 1-6 ({_GRADES}).", True),
-        Column("credibility_label", "string", "The credibility grade in words (Admiralty scale).", True),
+        Column(
+            "credibility_grade",
+            "integer",
+            f"Credibility that the words were said or written as quoted, 1-6 ({_GRADES}).",
+            True,
+        ),
+        Column(
+            "credibility_label", "string", "The credibility grade in words (Admiralty scale).", True
+        ),
         Column("translated", "boolean", "Whether the words reach us in translation.", True),
-        Column("language_chain", "string",
-               f"The languages the words passed through, from the original to the text as captured, "
-               f"joined by '{CHAIN_SEPARATOR}' (e.g. 'de{CHAIN_SEPARATOR}en'); one language when not translated.",
-               True),
-        Column("relays", "integer", "How many hands the words passed through between the original document "
-               "and the capture.", True),
-        Column("status", "string", "Whether the record stands, or is disputed, misattributed or superseded.", True),
-        Column("first_capture", "string", "The capture where the corpus first found the words (captures.id; "
-               "occurrence 0)."),
-        Column("capture_site", "string", "The site that capture comes from, as it names itself, or 'unknown'."),
+        Column(
+            "language_chain",
+            "string",
+            f"The languages the words passed through, from the original to the text as captured, "
+            f"joined by '{CHAIN_SEPARATOR}' (e.g. 'de{CHAIN_SEPARATOR}en'); one language when not translated.",
+            True,
+        ),
+        Column(
+            "relays",
+            "integer",
+            "How many hands the words passed through between the original document "
+            "and the capture.",
+            True,
+        ),
+        Column(
+            "status",
+            "string",
+            "Whether the record stands, or is disputed, misattributed or superseded.",
+            True,
+        ),
+        Column(
+            "first_capture",
+            "string",
+            "The capture where the corpus first found the words (captures.id; occurrence 0).",
+        ),
+        Column(
+            "capture_site",
+            "string",
+            "The site that capture comes from, as it names itself, or 'unknown'.",
+        ),
         Column("capture_page_url", "string", "Address of the captured page, or 'unknown'."),
-        Column("first_start", "integer", "First character of the words in that capture (Unicode code points "
-               "from 0)."),
-        Column("first_end", "integer", "One past their last character: capture text [first_start:first_end] "
-               "is the text."),
-        Column("occurrences", "integer", "In how many places (capture and span) the corpus found the words.", True),
+        Column(
+            "first_start",
+            "integer",
+            "First character of the words in that capture (Unicode code points from 0).",
+        ),
+        Column(
+            "first_end",
+            "integer",
+            "One past their last character: capture text [first_start:first_end] is the text.",
+        ),
+        Column(
+            "occurrences",
+            "integer",
+            "In how many places (capture and span) the corpus found the words.",
+            True,
+        ),
     ),
 )
 
@@ -146,7 +213,9 @@ ACTOR_SUMMARY = ViewSpec(
     columns=(
         Column("id", "string", "The actor's identifier (actors.id).", True),
         Column("name", "string", "Canonical name.", True),
-        Column("kind", "string", "What the actor is (person, organization, government, ...).", True),
+        Column(
+            "kind", "string", "What the actor is (person, organization, government, ...).", True
+        ),
         Column("wikidata", "string", "Wikidata item id, where known."),
         Column("quotes_spoken", "integer", "Quotations in which this actor is the speaker.", True),
         Column("quotes_addressed", "integer", "Quotations addressed to this actor.", True),
@@ -180,7 +249,9 @@ def _lookup(keys, table: pa.Table, key: str, value: str) -> pa.Array:
 
 def _counts(ids, keys, distinct=None) -> pa.Array:
     """For each of ``ids``: how many of ``keys`` equal it (counting distinct ``distinct`` values)."""
-    grouped = pa.table({"key": _plain(keys), "item": _plain(distinct if distinct is not None else keys)})
+    grouped = pa.table(
+        {"key": _plain(keys), "item": _plain(distinct if distinct is not None else keys)}
+    )
     function = "count_distinct" if distinct is not None else "count"
     counted = grouped.group_by("key").aggregate([("item", function)])
     found = _lookup(ids, counted, "key", f"item_{function}")
@@ -189,8 +260,16 @@ def _counts(ids, keys, distinct=None) -> pa.Array:
 
 def _language_chains(quotes: pa.Table) -> pa.Array:
     languages = quotes["language"].to_pylist()
-    originals = quotes["original_language"].to_pylist() if "original_language" in quotes.column_names else [None] * len(languages)
-    vias = quotes["via_languages"].to_pylist() if "via_languages" in quotes.column_names else [[]] * len(languages)
+    originals = (
+        quotes["original_language"].to_pylist()
+        if "original_language" in quotes.column_names
+        else [None] * len(languages)
+    )
+    vias = (
+        quotes["via_languages"].to_pylist()
+        if "via_languages" in quotes.column_names
+        else [[]] * len(languages)
+    )
     translated = quotes["translated"].to_pylist()
     chains = []
     for language, original, via, is_translated in zip(languages, originals, vias, translated):
@@ -254,7 +333,9 @@ def _actor_summary(tables: dict[str, pa.Table]) -> dict[str, pa.Array]:
     columns["quotes_spoken"] = _counts(ids, quotes["speaker"])
     columns["quotes_addressed"] = _counts(ids, quotes["addressee"])
     columns["documents_authored"] = _counts(ids, authors["actor"], distinct=authors["document"])
-    columns["documents_received"] = _counts(ids, recipients["actor"], distinct=recipients["document"])
+    columns["documents_received"] = _counts(
+        ids, recipients["actor"], distinct=recipients["document"]
+    )
     columns["events"] = _counts(ids, participants["actor"], distinct=participants["event"])
     return columns
 
@@ -262,7 +343,9 @@ def _actor_summary(tables: dict[str, pa.Table]) -> dict[str, pa.Array]:
 _BUILDERS = {"quotations": _quotations, "actor_summary": _actor_summary}
 
 
-def _described(spec: ViewSpec, columns: dict[str, pa.Array], sources: dict[str, pa.Table]) -> pa.Table:
+def _described(
+    spec: ViewSpec, columns: dict[str, pa.Array], sources: dict[str, pa.Table]
+) -> pa.Table:
     """A view table whose fields and schema carry their descriptions, as the release tables do."""
     declared = {c.name: c for c in spec.columns}
     fields = []
@@ -275,12 +358,16 @@ def _described(spec: ViewSpec, columns: dict[str, pa.Array], sources: dict[str, 
             arrow_type = values.type
             source = sources["actors"].schema.field(name)
             description = (source.metadata or {}).get(b"description", b"").decode("utf-8")
-        fields.append(pa.field(name, arrow_type,
-                               metadata={b"description": description.encode("utf-8")}))
-    schema = pa.schema(fields, metadata={
-        b"description": spec.description.encode("utf-8"),
-        b"primary_key": json.dumps(list(spec.primary_key)).encode("utf-8"),
-    })
+        fields.append(
+            pa.field(name, arrow_type, metadata={b"description": description.encode("utf-8")})
+        )
+    schema = pa.schema(
+        fields,
+        metadata={
+            b"description": spec.description.encode("utf-8"),
+            b"primary_key": json.dumps(list(spec.primary_key)).encode("utf-8"),
+        },
+    )
     arrays = [values.cast(f.type) for values, f in zip(columns.values(), fields)]
     return pa.Table.from_arrays(arrays, schema=schema)
 
@@ -291,4 +378,6 @@ def views(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
     Returns {view name: pa.Table}; each table's fields carry their descriptions in the
     Arrow metadata (``b"description"``) and its Table Schema is ``VIEWS[name].table_schema(table)``.
     """
-    return {name: _described(VIEWS[name], build(tables), tables) for name, build in _BUILDERS.items()}
+    return {
+        name: _described(VIEWS[name], build(tables), tables) for name, build in _BUILDERS.items()
+    }
