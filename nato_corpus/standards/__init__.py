@@ -6,5 +6,8 @@ Pure functions over a release's tables (`dict[str, pyarrow.Table]`), its parsed
 """
 
 from .annotations import Anchor, anchors, annotations
+from .verify import CaptureVerification, OccurrenceCheck, anchors_from_annotations, verify_capture
 
-__all__ = sorted(["Anchor", "anchors", "annotations"])
+__all__ = sorted(
+    ["Anchor", "CaptureVerification", "OccurrenceCheck", "anchors", "anchors_from_annotations", "annotations", "verify_capture"]
+)
