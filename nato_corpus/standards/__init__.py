@@ -6,8 +6,13 @@ Pure functions over a release's tables (`dict[str, pyarrow.Table]`), its parsed
 """
 
 from .annotations import Anchor, anchors, annotations
+from .lineage import lineage
+from .provenance import provenance
 from .verify import CaptureVerification, OccurrenceCheck, anchors_from_annotations, verify_capture
 
 __all__ = sorted(
-    ["Anchor", "CaptureVerification", "OccurrenceCheck", "anchors", "anchors_from_annotations", "annotations", "verify_capture"]
+    [
+        "Anchor", "CaptureVerification", "OccurrenceCheck", "anchors", "anchors_from_annotations", "annotations",
+        "lineage", "provenance", "verify_capture",
+    ]
 )

@@ -116,3 +116,30 @@ def add_verify_capture_parser(subparsers) -> argparse.ArgumentParser:
     sub.add_argument("--raw", default="raw", help="raw/ folder with the original captures (default: raw)")
     sub.add_argument("--format", choices=("text", "json"), default="text")
     return sub
+
+
+# --- lineage -------------------------------------------------------------------------
+
+
+def cmd_lineage(args) -> int:
+    """Print a quotation's relay chain: its document, each relay, and the capture it was found in.
+
+    Examples:
+      nato-corpus lineage quote:burns-note-publicly-embarrassed-him
+      nato-corpus lineage quote:kohl-last-dinosaur --format json
+    """
+    from .lineage import format_lineage, lineage
+
+    tables, _, _ = read_release(args.release)
+    steps = lineage(tables, args.id)
+    print(json.dumps(steps, indent=2, ensure_ascii=False) if args.format == "json" else format_lineage(steps))
+    return EXIT_OK
+
+
+def add_lineage_parser(subparsers) -> argparse.ArgumentParser:
+    """Add `lineage ID` to a sub-parser set."""
+    sub = _add(subparsers, "lineage", cmd_lineage)
+    sub.add_argument("id", help="a quotation id, e.g. quote:kohl-last-dinosaur")
+    _release_option(sub)
+    sub.add_argument("--format", choices=("text", "json"), default="text")
+    return sub
