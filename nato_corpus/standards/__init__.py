@@ -6,6 +6,7 @@ Pure functions over a release's tables (`dict[str, pyarrow.Table]`), its parsed
 """
 
 from .annotations import Anchor, anchors, annotations
+from .discovery import croissant, dataset_jsonld, zenodo_json
 from .lineage import lineage
 from .provenance import provenance
 from .verify import CaptureVerification, OccurrenceCheck, anchors_from_annotations, verify_capture
@@ -13,6 +14,6 @@ from .verify import CaptureVerification, OccurrenceCheck, anchors_from_annotatio
 __all__ = sorted(
     [
         "Anchor", "CaptureVerification", "OccurrenceCheck", "anchors", "anchors_from_annotations", "annotations",
-        "lineage", "provenance", "verify_capture",
+        "croissant", "dataset_jsonld", "lineage", "provenance", "verify_capture", "zenodo_json",
     ]
 )
