@@ -6,6 +6,7 @@ Pure functions over a release's tables (`dict[str, pyarrow.Table]`), its parsed
 """
 
 from .annotations import Anchor, anchors, annotations
+from .citation import cite
 from .discovery import croissant, dataset_jsonld, zenodo_json
 from .lineage import lineage
 from .provenance import provenance
@@ -14,6 +15,6 @@ from .verify import CaptureVerification, OccurrenceCheck, anchors_from_annotatio
 __all__ = sorted(
     [
         "Anchor", "CaptureVerification", "OccurrenceCheck", "anchors", "anchors_from_annotations", "annotations",
-        "croissant", "dataset_jsonld", "lineage", "provenance", "verify_capture", "zenodo_json",
+        "cite", "croissant", "dataset_jsonld", "lineage", "provenance", "verify_capture", "zenodo_json",
     ]
 )

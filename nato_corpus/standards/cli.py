@@ -143,3 +143,32 @@ def add_lineage_parser(subparsers) -> argparse.ArgumentParser:
     _release_option(sub)
     sub.add_argument("--format", choices=("text", "json"), default="text")
     return sub
+
+
+# --- cite ----------------------------------------------------------------------------
+
+
+def cmd_cite(args) -> int:
+    """Print a citation of the release, or of one quotation, document or event in it.
+
+    Examples:
+      nato-corpus cite
+      nato-corpus cite quote:kohl-last-dinosaur --style apa
+      nato-corpus cite doc:burns-note-talbott-1994-12-06 --style csl-json
+    """
+    from .citation import cite
+
+    tables, descriptor, _ = read_release(args.release)
+    print(cite(tables, descriptor, args.id, style=args.style), end="")
+    return EXIT_OK
+
+
+def add_cite_parser(subparsers) -> argparse.ArgumentParser:
+    """Add `cite [ID] [--style]` to a sub-parser set."""
+    from .citation import STYLES
+
+    sub = _add(subparsers, "cite", cmd_cite)
+    sub.add_argument("id", nargs="?", default=None, help="a quote:, doc: or event: id (default: the release)")
+    sub.add_argument("--style", choices=STYLES, default="bibtex")
+    _release_option(sub)
+    return sub
