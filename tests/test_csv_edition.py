@@ -12,9 +12,9 @@ import pytest
 from _exports_data import release, replace_value
 from frictionless import Package
 
-from nato_corpus.exports import csv_edition, views
-from nato_corpus.exports._schema import describe
-from nato_corpus.exports.csv_package import table_csv
+from nato_corpus.release.exports import csv_edition, views
+from nato_corpus.release.exports._schema import describe
+from nato_corpus.release.exports.csv_package import table_csv
 
 
 def _write(files: dict[str, bytes], root: Path) -> Path:

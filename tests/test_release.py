@@ -91,7 +91,13 @@ def test_release_layout_and_index(released):
     assert sorted(p.name for p in (released / VERSION / "data").iterdir()) == sorted(
         f"{n}.parquet" for n in names
     )
-    assert [f["path"] for f in data["x_files"]] == ["README.md", "timeline.svg"]
+    pinned = [f["path"] for f in data["x_files"]]
+    assert pinned[:2] == ["README.md", "timeline.svg"]
+    on_disk = {
+        p.relative_to(released / VERSION).as_posix() for p in (released / VERSION).rglob("*") if p.is_file()
+    }
+    assert set(pinned) == on_disk - {"datapackage.json"} - {f"data/{n}.parquet" for n in names}
+    assert {"site/index.html", "csv/datapackage.json", "annotations.jsonld", "croissant.json"} <= set(pinned)
     assert all(
         r["hash"].startswith("sha256:") and r["x_bytes"] > 0 and "bytes" not in r
         for r in data["resources"]

@@ -7,9 +7,9 @@ import posixpath
 
 import pytest
 
-from nato_corpus.site import SiteDataError, render_site
-from nato_corpus.site.corpus import Corpus
-from nato_corpus.site.text import EXCERPT_CHARS, describe_date, excerpt
+from nato_corpus.release.site import SiteDataError, render_site
+from nato_corpus.release.site.corpus import Corpus
+from nato_corpus.release.site.text import EXCERPT_CHARS, describe_date, excerpt
 
 from _site_inputs import Page, inputs, with_column
 

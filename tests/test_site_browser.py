@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from nato_corpus.site import render_site
+from nato_corpus.release.site import render_site
 
 from _site_inputs import inputs
 

@@ -16,7 +16,8 @@ from datasette.app import Datasette
 from markupsafe import escape
 
 from nato_corpus.errors import NatoCorpusError
-from nato_corpus.exports import add_export_parser, export_sqlite, views
+from nato_corpus.commands.export import add_export_parser
+from nato_corpus.release.exports import export_sqlite, views
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,9 @@ import pytest
 
 from _standards_fixture import release
 from nato_corpus.errors import UsageError
-from nato_corpus.standards import annotations, anchors
-from nato_corpus.standards._common import count_occurrences, ni_uri
-from nato_corpus.standards.annotations import quote_context
+from nato_corpus.release.standards import annotations, anchors
+from nato_corpus.release.standards._common import count_occurrences, ni_uri
+from nato_corpus.release.standards.annotations import quote_context
 
 
 def _items() -> list[dict]:

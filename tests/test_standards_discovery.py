@@ -11,7 +11,7 @@ import pytest
 
 from _standards_fixture import RELEASE, release
 from nato_corpus.errors import UsageError
-from nato_corpus.standards import croissant, dataset_jsonld, zenodo_json
+from nato_corpus.release.standards import croissant, dataset_jsonld, zenodo_json
 
 
 def _files() -> dict[str, bytes]:

@@ -9,8 +9,8 @@ import rdflib
 
 from _standards_fixture import release
 from nato_corpus.errors import UsageError
-from nato_corpus.standards import lineage, provenance
-from nato_corpus.standards.provenance import RELATION_PREDICATES
+from nato_corpus.release.standards import lineage, provenance
+from nato_corpus.release.standards.provenance import RELATION_PREDICATES
 
 PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")
 DCT = rdflib.Namespace("http://purl.org/dc/terms/")
@@ -142,7 +142,7 @@ def test_provenance_bytes_are_deterministic():
 def _cli(argv):
     import argparse
 
-    from nato_corpus.standards.cli import add_lineage_parser
+    from nato_corpus.commands.standards import add_lineage_parser
 
     parser = argparse.ArgumentParser()
     add_lineage_parser(parser.add_subparsers())

@@ -9,9 +9,9 @@ import pytest
 
 from _standards_fixture import RELEASE, REPO, release
 from nato_corpus.errors import UsageError
-from nato_corpus.standards import anchors, annotations
-from nato_corpus.standards.cli import add_verify_capture_parser
-from nato_corpus.standards.verify import FOUND, MISSING, MOVED, anchors_from_annotations, verify_capture
+from nato_corpus.release.standards import anchors, annotations
+from nato_corpus.commands.standards import add_verify_capture_parser
+from nato_corpus.release.standards.verify import FOUND, MISSING, MOVED, anchors_from_annotations, verify_capture
 
 REPO_RAW = REPO / "raw"
 

@@ -9,8 +9,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from _exports_data import release
 
-from nato_corpus.exports import VIEWS, views
-from nato_corpus.grades import CREDIBILITY
+from nato_corpus.release.exports import VIEWS, views
+from nato_corpus.records.grades import CREDIBILITY
 
 REPO = Path(__file__).resolve().parent.parent
 EXPORTS = REPO / "nato_corpus" / "exports"

@@ -123,7 +123,7 @@ def safe_path(path: object) -> str:
     if not isinstance(path, str) or not path or "\\" in path or "\x00" in path:
         raise FormatError(f"the file path {path!r} is not a relative path")
     pure = PurePosixPath(path)
-    if pure.is_absolute() or ".." in pure.parts or _SCHEME.match(path) or pure.name == DESCRIPTOR:
+    if pure.is_absolute() or ".." in pure.parts or _SCHEME.match(path) or str(pure) == DESCRIPTOR:
         raise FormatError(f"the file path {path!r} points outside the release")
     return str(pure)
 

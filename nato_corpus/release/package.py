@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import card as _card
-from . import credits, diff, layout, timeline
+from . import credits, diff, editions, layout, timeline
 from .layout import CARD, DESCRIPTOR, PARQUET_MEDIATYPE, TIMELINE
 
 if TYPE_CHECKING:
@@ -71,6 +71,11 @@ def render_release(checked, *, dist_dir: str | os.PathLike = "dist") -> dict[str
         path = f"data/{spec.name}.parquet"
         files[path] = data
         resources.append(_resource(spec, path, data, corpus))
+    joined = editions.view_tables(built)
+    for name, table in joined.items():
+        path, data, resource = editions.view_resource(name, table, _licenses(corpus))
+        files[path] = data
+        resources.append(resource)
 
     previous, change = diff.changes_since(Path(dist_dir), corpus.version, records)
     changelog = diff.changelog_entry(corpus, previous, change, records)
@@ -90,7 +95,12 @@ def render_release(checked, *, dist_dir: str | os.PathLike = "dist") -> dict[str
         sources=_sources(records),
     )
     files[CARD] = card.encode("utf-8")
-    descriptor = _descriptor(corpus, records, resources, files, changelog, citation)
+    base = _descriptor(corpus, records, resources, {}, changelog, citation, pinned=())
+    captures = {c.id: checked.captures[c.file].text for c in records.get("capture", []) if c.file in checked.captures}
+    parquet = {name: data for name, data in files.items() if name.startswith("data/")}
+    files.update(editions.other_files({**built, **joined}, base, parquet, captures))
+    pinned = [name for name in files if not name.startswith("data/")]
+    descriptor = _descriptor(corpus, records, resources, files, changelog, citation, pinned=pinned)
     files[DESCRIPTOR] = layout.json_bytes(descriptor)
     return files
 
@@ -169,7 +179,7 @@ def _citation(corpus) -> str:
     )
 
 
-def _descriptor(corpus, records, resources, files, changelog, citation) -> dict:
+def _descriptor(corpus, records, resources, files, changelog, citation, *, pinned) -> dict:
     descriptor: dict[str, Any] = {
         "name": corpus.name,
         "title": corpus.title,
@@ -191,7 +201,7 @@ def _descriptor(corpus, records, resources, files, changelog, citation) -> dict:
             # files that are not tables, pinned like the tables
             "x_files": [
                 {"path": name, "sha256": layout.sha256_bytes(files[name]), "x_bytes": len(files[name])}
-                for name in (CARD, TIMELINE)
+                for name in sorted(pinned, key=lambda n: (n not in (CARD, TIMELINE), n))
             ],
             "resources": resources,
         }

@@ -120,7 +120,7 @@ def records_from_tables(tables: Mapping[str, pa.Table]) -> dict[str, list[Record
             for column in spec.columns:
                 if column.derived:
                     continue
-                _put(item, column.path, _cell(column, row[column.name]))
+                _put(item, column.path, _cell(column, row.get(column.name)))  # an older release may lack a newer optional column
             by_id[row["id"]] = item
         data[spec.kind] = by_id
     for spec in SPECS:

@@ -1,0 +1,1 @@
+"""The command line's sub-commands that live outside cli.py: export, verify-capture, lineage, cite."""

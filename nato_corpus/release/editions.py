@@ -1,0 +1,72 @@
+"""The files of a release beyond its tables: the ready-joined views, the CSV edition, the
+static site, and the standards other tools read (W3C annotations and PROV, Croissant,
+schema.org). Each comes from the release's own tables and its descriptor without
+``x_files`` (the final descriptor then pins every one of these files by sha256).
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+from collections.abc import Mapping
+
+from . import layout
+
+#: the views published as tables (data/<name>.parquet and csv/<name>.csv)
+VIEW_ORDER = ("quotations", "actor_summary")
+
+
+def view_tables(built: Mapping) -> dict:
+    """The ready-joined views of the release's tables, by name, in VIEW_ORDER."""
+    from .exports import views
+
+    joined = views(dict(built))
+    return {name: joined[name] for name in VIEW_ORDER if name in joined}
+
+
+def view_resource(name: str, table, licenses: list[dict]) -> tuple[str, bytes, dict]:
+    """(path, Parquet bytes, descriptor resource) of one view."""
+    import pyarrow.parquet as pq
+
+    from .exports import VIEWS
+    from .package import PARQUET_MEDIATYPE, PARQUET_OPTIONS
+
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, **PARQUET_OPTIONS)
+    data = buffer.getvalue()
+    path = f"{layout.DATA}/{name}.parquet"
+    spec = VIEWS[name]
+    return path, data, {
+        "name": name,
+        "path": path,
+        "format": "parquet",
+        "mediatype": PARQUET_MEDIATYPE,
+        "hash": f"sha256:{layout.sha256_bytes(data)}",
+        "x_bytes": len(data),
+        "description": f"A ready-joined view: {spec.description}",
+        "licenses": licenses,
+        "schema": spec.table_schema(table),
+    }
+
+
+def other_files(tables: Mapping, base: dict, parquet: Mapping[str, bytes], captures: Mapping[str, str]) -> dict[str, bytes]:
+    """CSV edition, site, annotations, provenance, Croissant and schema.org files of a release.
+
+    ``tables`` are the published tables and views by name, ``base`` the descriptor
+    without ``x_files``, ``parquet`` the data files' bytes by release path, and
+    ``captures`` each capture's full text by capture id (for excerpts and anchors).
+    """
+    from .exports import csv_edition
+    from .site import render_site
+    from .standards import annotations, croissant, dataset_jsonld, provenance
+
+    tables = dict(tables)
+    base = copy.deepcopy(base)  # an edition may adapt the schemas it copies; the release's stay as they are
+    files: dict[str, bytes] = {}
+    files.update(csv_edition(tables, base))
+    files.update(render_site(tables, base, dict(captures)))
+    files.update(annotations(tables, base, dict(captures)))
+    files.update(provenance(tables, base))
+    files.update(croissant(tables, base, dict(parquet)))
+    files.update(dataset_jsonld(base, tables))
+    return dict(sorted(files.items()))

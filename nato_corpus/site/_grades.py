@@ -1,7 +1,0 @@
-"""The one place the site imports the grade scales from (they are stated once, in grades)."""
-
-from __future__ import annotations
-
-from ..grades import CREDIBILITY, RELIABILITY
-
-__all__ = ["CREDIBILITY", "RELIABILITY"]
