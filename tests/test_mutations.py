@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nato_corpus.curation.validate import validate
+from nato_corpus.problems import RULES
 
 from conftest import BASE
 from strategies import value_paths
@@ -55,6 +56,9 @@ def test_any_mutation_gives_a_report(data):
         shutil.copytree(BASE, root)
         (root / name).write_text(yaml.safe_dump(records, allow_unicode=True), encoding="utf-8")
         report = validate(root)
-    assert report.ok in (True, False)
+    # the report is consistent: its verdict follows its errors, every problem is a known rule
+    # with a message and a place
+    assert report.ok == (not any(p.severity == "error" for p in report.problems))
+    assert all(p.code in RULES and p.message and p.file for p in report.problems)
     for problem in report.problems:
         assert problem.message and problem.code
