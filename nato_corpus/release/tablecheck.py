@@ -8,19 +8,19 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .check import _Checker
 
 _MAX_ROWS_SHOWN = 5
 
 
 class TableCheck:
-    """One table against its Table Schema, column by column, with pyarrow compute."""
+    """One table against its Table Schema, column by column, with pyarrow compute.
+
+    ``checker`` collects the problems: anything with ``add(code, message, file=, record=)``
+    (``check._Checker``, passed in, so this module never imports the one that uses it).
+    """
 
     def __init__(
-        self, checker: _Checker, name: str, resource: dict, table, file: Path, loaded: dict
+        self, checker, name: str, resource: dict, table, file: Path, loaded: dict
     ):
         self.checker, self.name, self.resource, self.table, self.file, self.loaded = (
             checker,
