@@ -311,6 +311,23 @@ def run_size(size: str, repeat: int, frictionless: bool, rows: list[Row]) -> Non
              info=f"{fetched.out['bytes'] / 1e6:.1f} MB over 127.0.0.1"))
 
 
+def run_hostile(repeat: int, rows: list[Row]) -> None:
+    """Validation of the two hostile corpora of benchmarks.hostile: each in about 2 s."""
+    from benchmarks import hostile
+
+    print("\n== hostile input", flush=True)
+    for kind, make in sorted(hostile.KINDS.items()):
+        raw = WORK / f"hostile-{kind}"
+        shutil.rmtree(raw, ignore_errors=True)
+        made = make(raw)
+        measured = command([sys.executable, "-m", "nato_corpus", "validate", str(raw), "--no-cache", "--format", "json"], repeat=repeat)
+        records = sum(json.loads(measured.out["stdout"])["counts"].values())
+        row = Row("-", f"validate, {kind}", measured, None, records, "<= 2 s", None, measured.wall <= 2.0, timed="process",
+                  info=f"{kind}: {made}")
+        rows.append(row)
+        print("  " + " | ".join(row.cells()), flush=True)
+
+
 def growth(rows: list[Row]) -> list[Row]:
     """Time per record from one size to the next (validate), and peak memory at 1M."""
     validated = {row.size: row for row in rows if row.name == "validate raw/"}
@@ -484,6 +501,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     for size in sizes:
         run_size(size, args.repeat, SIZES[size] <= SIZES.get(args.frictionless_max, 0), rows)
+    run_hostile(args.repeat, rows)
     for row in growth(rows):
         rows.append(row)
         print("  " + " | ".join(row.cells()))

@@ -155,7 +155,9 @@ def cmd_download(args) -> int:
     """
     from .access.download import copy_release, download
 
-    path = download(args.version, base_url=args.base_url, cache_dir=args.cache_dir, progress=True)
+    path = download(
+        args.version, base_url=args.base_url, cache_dir=args.cache_dir, progress=True, trust_mirror=args.trust_mirror
+    )
     if args.to:
         path = copy_release(path, args.to)
     print(path)
@@ -234,6 +236,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--to", help="also copy the verified release into this directory")
     sub.add_argument("--base-url", help="mirror to download from (default: $NATO_CORPUS_URL)")
     sub.add_argument("--cache-dir", help="cache directory (default: $NATO_CORPUS_CACHE or the user cache)")
+    sub.add_argument(
+        "--trust-mirror",
+        action="store_true",
+        help="also fetch a version this installation does not pin, on the mirror's word alone "
+        "(a mirror that rewrites its index and files would go unnoticed)",
+    )
 
     for name, func in (("info", cmd_info), ("tables", cmd_tables)):
         sub = add(name, func)

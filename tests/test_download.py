@@ -110,6 +110,7 @@ def fetch(mirror: Mirror, cache: Path, **kwargs) -> Path:
     """download() with short timeouts and one retry, so failing tests stay fast."""
     kwargs.setdefault("timeout", 0.5)
     kwargs.setdefault("retries", 1)
+    kwargs.setdefault("trust_mirror", True)  # nothing is bundled here: the test mirror pins 1.0.0
     return download(VERSION, base_url=mirror.url, cache_dir=cache, **kwargs)
 
 
@@ -221,7 +222,7 @@ def test_cache_and_url_from_the_environment(mirror, tmp_path, monkeypatch):
     monkeypatch.setenv("NATO_CORPUS_CACHE", str(tmp_path / "env-cache"))
     monkeypatch.setenv("NATO_CORPUS_URL", mirror.url)
     assert cache_root() == tmp_path / "env-cache"
-    assert download(VERSION, timeout=2, retries=0) == tmp_path / "env-cache" / VERSION
+    assert download(VERSION, timeout=2, retries=0, trust_mirror=True) == tmp_path / "env-cache" / VERSION
 
 
 def test_timeout_from_the_environment(mirror, cache, monkeypatch):
@@ -229,12 +230,12 @@ def test_timeout_from_the_environment(mirror, cache, monkeypatch):
     mirror.stalled.add(f"{VERSION}/{QUOTES}")
     monkeypatch.setenv("NATO_CORPUS_TIMEOUT", "0.2")
     with pytest.raises(errors.DownloadError, match=r"within 0\.2 s"):
-        download(VERSION, base_url=mirror.url, cache_dir=cache, retries=0)
+        download(VERSION, base_url=mirror.url, cache_dir=cache, retries=0, trust_mirror=True)
 
 
 def test_local_directory_mirror(mirror, cache):
     """A local folder laid out like dist/ works as a mirror, without HTTP."""
-    path = download(VERSION, base_url=mirror.root, cache_dir=cache)
+    path = download(VERSION, base_url=mirror.root, cache_dir=cache, trust_mirror=True)
     assert release_files(cache, VERSION) == release_files(mirror.root, VERSION)
     assert mirror.requests == [] and path == cache / VERSION
 
@@ -245,7 +246,7 @@ def test_tampered_local_mirror_is_refused(mirror, cache):
     with pytest.raises(
         errors.DownloadError, match=r"README\.md of release 1\.0\.0 .* does not match"
     ):
-        download(VERSION, base_url=str(mirror.root), cache_dir=cache)
+        download(VERSION, base_url=str(mirror.root), cache_dir=cache, trust_mirror=True)
     assert_nothing_cached(cache)
 
 
@@ -283,7 +284,7 @@ def test_unreachable_server_is_an_offline_error(cache):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     with pytest.raises(errors.OfflineError, match=r"could not connect to 127.0.0.1"):
-        download(VERSION, base_url=f"http://127.0.0.1:{port}/", cache_dir=cache, retries=0)
+        download(VERSION, base_url=f"http://127.0.0.1:{port}/", cache_dir=cache, retries=0, trust_mirror=True)
 
 
 def test_no_mirror_configured_says_how_to_set_one(cache):
@@ -327,7 +328,7 @@ def test_unknown_version_lists_the_mirror_versions(mirror, cache):
     with pytest.raises(
         errors.UsageError, match=r"release 9\.9\.9 is not in the index .*lists: 1\.0\.0, 1\.1\.0"
     ):
-        download("9.9.9", base_url=mirror.url, cache_dir=cache)
+        download("9.9.9", base_url=mirror.url, cache_dir=cache, trust_mirror=True)
     assert_nothing_cached(cache)
 
 
@@ -341,7 +342,7 @@ def test_copy_release_makes_a_mirror(mirror, cache, tmp_path):
     assert index["versions"][VERSION]["descriptor_sha256"] == sha256(
         (path / "datapackage.json").read_bytes()
     )
-    again = download(VERSION, base_url=tmp_path / "usb", cache_dir=tmp_path / "cache2")
+    again = download(VERSION, base_url=tmp_path / "usb", cache_dir=tmp_path / "cache2", trust_mirror=True)
     assert release_files(tmp_path / "cache2", VERSION) == release_files(mirror.root, VERSION)
     assert again == tmp_path / "cache2" / VERSION
 

@@ -13,7 +13,9 @@ import pytest
 from _release_fixture import DESCRIPTIONS, TABLES, make_release
 
 from nato_corpus import errors
+from nato_corpus.access.download import download
 from nato_corpus.access.load import info, load, tables, versions
+from nato_corpus.errors import UsageError
 
 # The module itself: the name nato_corpus.load is also the public function.
 bundled_module = import_module("nato_corpus.access.bundled")
@@ -116,10 +118,13 @@ def test_modified_bundled_file_is_refused(bundled):
 
 
 def test_version_not_bundled_is_downloaded(tmp_path, monkeypatch):
-    """A version only on the mirror is downloaded, verified, cached and loaded."""
+    """A version only on the mirror, once downloaded with trust_mirror=True, is verified, cached and loaded."""
     mirror = tmp_path / "mirror"
     make_release(mirror, "2.0.0")
     monkeypatch.setenv("NATO_CORPUS_URL", str(mirror))
+    with pytest.raises(UsageError, match=r"release 2\.0\.0 is not pinned by this installation.*trust_mirror=True"):
+        load("quotes", version="2.0.0")
+    download("2.0.0", trust_mirror=True)
     assert load("quotes", version="2.0.0").num_rows == TABLES["quotes"].num_rows
     assert (tmp_path / "cache" / "2.0.0" / "datapackage.json").is_file()
     assert "2.0.0" in versions()

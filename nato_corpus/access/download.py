@@ -7,17 +7,22 @@ over HTTP (timeouts, streaming, progress bars); this module decides what to trus
 * The descriptor (``datapackage.json``) must match the sha256 pinned for its version in
   the release index. The index bundled with the installed package is trusted first: it
   arrived with the package itself, so a mirror cannot change the pin of a version this
-  package knows. Only for a version newer than the installed package is the mirror's own
-  ``index.json`` used; that protects against corrupted transfers but not against a mirror
-  that rewrites both index and files, so upgrade nato-corpus to pin newer releases.
+  package knows. A version the installed package does not pin is refused unless the
+  caller opts in (``trust_mirror=True``, ``--trust-mirror``): then the mirror's own
+  ``index.json`` pins it, which protects against corrupted transfers but not against a
+  mirror that rewrites both index and files; upgrading nato-corpus pins newer releases.
 * Every table and file must match the sha256 and byte count in the descriptor; a file
   larger than its pinned size is cut off and refused while it streams.
 * Files go to a temporary directory inside the cache and the release is moved to
-  ``<cache>/<version>/`` only when every file verifies; a failure deletes them all.
+  ``<cache>/<version>/`` only when every file verifies; a failure deletes them all, and
+  the next call removes what a killed download left (its process gone, or older than the
+  deadline).
+* Each read waits at most the timeout, and the whole download at most the deadline.
 
 Environment variables: ``NATO_CORPUS_CACHE`` (cache directory), ``NATO_CORPUS_URL``
 (mirror), ``NATO_CORPUS_OFFLINE=1`` (never touch the network), ``NATO_CORPUS_TIMEOUT``
-(seconds to wait for a server, default 30).
+(seconds to wait for a server, default 30), ``NATO_CORPUS_DEADLINE`` (seconds a whole
+download may take, default 600).
 """
 
 from __future__ import annotations
@@ -27,19 +32,23 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from .. import errors
 from ..release import layout
 from . import bundled
-from .fetch import TIMEOUT_ENV, URL_ENV, Fetcher, Source, offline_message
+from .staging import STAGING, remove_stale_staging
+from .fetch import DEADLINE_ENV, TIMEOUT_ENV, URL_ENV, Fetcher, Source, offline_message
 
 CACHE_ENV = "NATO_CORPUS_CACHE"
 OFFLINE_ENV = "NATO_CORPUS_OFFLINE"
 
 DEFAULT_TIMEOUT = 30.0
 """Seconds to wait for a connection or for the next bytes before a request fails."""
+DEFAULT_DEADLINE = 600.0
+"""Seconds a whole download (every file of one release, retries included) may take."""
 DEFAULT_RETRIES = 3
 """Extra attempts after a transient failure (timeout, dropped connection, HTTP 5xx/429)."""
 METADATA_CAP = layout.METADATA_CAP
@@ -59,6 +68,8 @@ def download(
     progress: bool = False,
     timeout: float | None = None,
     retries: int = DEFAULT_RETRIES,
+    deadline: float | None = None,
+    trust_mirror: bool = False,
 ) -> Path:
     """Return the path of a verified local copy of release ``version``, fetching it if needed.
 
@@ -67,8 +78,14 @@ def download(
     local directory laid out like ``dist/``. ``cache_dir`` (or ``NATO_CORPUS_CACHE``)
     overrides the cache, by default the platform's cache folder for "nato-corpus".
     ``progress=True`` shows a progress bar per file on stderr (a line per file when tqdm
-    is not installed). ``timeout`` is in seconds; ``retries`` bounds the extra attempts
-    after transient failures, with back-off.
+    is not installed). ``timeout`` is in seconds (each connection and each read, default
+    ``NATO_CORPUS_TIMEOUT`` or 30); ``deadline`` bounds the whole download in seconds
+    (default ``NATO_CORPUS_DEADLINE`` or 600); ``retries`` bounds the extra attempts after
+    transient failures, with back-off.
+
+    Only versions pinned by the installed package's own release index are fetched.
+    ``trust_mirror=True`` also fetches a version it does not know, pinned by the mirror's
+    index alone: the mirror can then serve anything it likes under that version.
 
     Raises UsageError for a bad version, URL or unknown release; DownloadError when a file
     cannot be fetched or does not verify (nothing is cached); OfflineError when the release
@@ -121,16 +138,29 @@ def download(
             "no public download URL yet."
         )
 
+    if pin is None and not trust_mirror:
+        known = ", ".join(sorted(bundled.index()["versions"], key=layout.version_key)) or "none"
+        raise errors.UsageError(
+            f"release {version} is not pinned by this installation of nato-corpus (it pins: {known}), "
+            "so nothing but the mirror would vouch for its files: a mirror that rewrites both its "
+            "index and the release would go unnoticed. Upgrade nato-corpus to get its pin, or accept "
+            f"that risk explicitly: download({version!r}, trust_mirror=True) or `nato-corpus download "
+            f"{version} --trust-mirror`, after which load() reads it from the cache."
+        )
+    allowed = _seconds(deadline, DEADLINE_ENV, DEFAULT_DEADLINE, "deadline")
     fetch = Fetcher(
         source=source,
         timeout=_timeout(timeout),
-        retries=max(0, int(retries)),
+        retries=_retries(retries),
         progress=progress,
         version=version,
         cache=cache,
+        deadline=time.monotonic() + allowed,
+        allowed=allowed,
     )
-    cache.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=cache))
+    _make_cache(cache)
+    remove_stale_staging(cache, allowed)
+    work = Path(tempfile.mkdtemp(prefix=f"{STAGING}{version}-{os.getpid()}-", dir=cache))
     try:
         if pin is None:
             pin = _mirror_pin(fetch, version, work / "index.json")
@@ -376,18 +406,44 @@ def check_version(version: object) -> str:
 
 
 def _timeout(timeout: float | None) -> float:
-    value: object = (
-        timeout if timeout is not None else os.environ.get(TIMEOUT_ENV) or DEFAULT_TIMEOUT
-    )
+    return _seconds(timeout, TIMEOUT_ENV, DEFAULT_TIMEOUT, "timeout")
+
+
+def _seconds(given: object, env: str, default: float, what: str) -> float:
+    """A positive, finite number of seconds: ``given``, else the environment variable, else the default."""
+    from_env = given is None and bool(os.environ.get(env))
+    value: object = given if given is not None else os.environ.get(env) or default
     try:
         seconds = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         seconds = -1.0
-    if not seconds > 0:
+    if isinstance(value, bool) or not 0 < seconds < 10**9:
+        origin = f"{env}={value!r}" if from_env else f"{what}={value!r}"
         raise errors.UsageError(
-            f"timeout must be a positive number of seconds, got {value!r} ({TIMEOUT_ENV})"
+            f"{origin} is not usable: {what} must be a positive number of seconds, such as 30"
         )
     return seconds
+
+
+def _retries(retries: object) -> int:
+    if isinstance(retries, bool) or not isinstance(retries, int) or not 0 <= retries <= 100:
+        raise errors.UsageError(f"retries={retries!r} is not usable: pass a whole number from 0 to 100")
+    return retries
+
+
+def _make_cache(cache: Path) -> None:
+    """Make the download cache folder, or say clearly why it cannot be one."""
+    if cache.exists() and not cache.is_dir():
+        raise errors.UsageError(
+            f"the download cache {cache} is not a folder; point cache_dir / {CACHE_ENV} at a folder"
+        )
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise errors.UsageError(
+            f"the download cache {cache} cannot be made ({exc.strerror}); point cache_dir / "
+            f"{CACHE_ENV} at a folder you can write"
+        ) from None
 
 
 def _env_flag(name: str) -> bool:

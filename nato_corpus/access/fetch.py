@@ -1,8 +1,11 @@
 """Fetching one file of a release from a mirror (http(s) or a local folder), capped in size.
 
-The transport only: streaming with pooch's HTTP downloader (timeouts, progress bars),
-bounded retries with back-off on transient failures, and a size cap checked while
-the bytes arrive. What to trust is decided in ``download``.
+The transport only: streaming over HTTP (requests), with a timeout for every read and an
+overall deadline for the whole download, bounded retries with back-off on transient
+failures, progress bars, and a size cap checked while the bytes arrive. Each read returns
+what has arrived (never waiting to fill a buffer), so a server that trickles a byte at a
+time meets the deadline as surely as one that stalls. What to trust is decided in
+``download``.
 """
 
 from __future__ import annotations
@@ -18,25 +21,35 @@ from .. import errors
 
 URL_ENV = "NATO_CORPUS_URL"
 TIMEOUT_ENV = "NATO_CORPUS_TIMEOUT"
+DEADLINE_ENV = "NATO_CORPUS_DEADLINE"
 BACKOFF = 0.5
 """Seconds before the first retry; doubled for each further one, at most 8 s."""
 _TRANSIENT_STATUS = {408, 425, 429, 500, 502, 503, 504}
+
+
+CHUNK = 65536
 
 
 class TooLarge(Exception):
     pass
 
 
-class CappedWriter:
-    """A file wrapper that refuses to grow past ``cap`` bytes, checked while streaming."""
+class PastDeadline(Exception):
+    pass
 
-    def __init__(self, raw, cap: int):
-        self.raw, self.cap, self.written = raw, cap, 0
+
+class CappedWriter:
+    """A file wrapper that refuses to grow past ``cap`` bytes or past ``deadline`` (monotonic)."""
+
+    def __init__(self, raw, cap: int, deadline: float | None = None):
+        self.raw, self.cap, self.written, self.deadline = raw, cap, 0, deadline
 
     def write(self, chunk: bytes) -> int:
         self.written += len(chunk)
         if self.written > self.cap:
             raise TooLarge()
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise PastDeadline()
         return self.raw.write(chunk)
 
     def flush(self) -> None:
@@ -44,7 +57,7 @@ class CappedWriter:
 
 
 class _Progress:
-    """The progress display pooch's HTTPDownloader drives.
+    """The progress display of one file being fetched.
 
     A tqdm bar when tqdm is installed, else one line per file on stderr.
     """
@@ -108,6 +121,10 @@ class Fetcher:
     progress: bool
     version: str
     cache: Path
+    #: time.monotonic() by which the whole download must be done
+    deadline: float = float("inf")
+    #: the seconds the deadline allowed, for messages
+    allowed: float = 0.0
 
     def __call__(self, rel: str, dest: Path, cap: int, show: bool = True) -> None:
         """Fetch ``rel`` from the mirror into ``dest``, refusing more than ``cap`` bytes."""
@@ -125,6 +142,18 @@ class Fetcher:
                 "the download was stopped and deleted, nothing was cached. The mirror serves a "
                 "different file than this release (tampered or out of date)."
             ) from None
+        except PastDeadline:
+            dest.unlink(missing_ok=True)
+            raise self.late(rel, where) from None
+
+    def late(self, rel: str, where: str) -> errors.DownloadError:
+        """The error for a download that ran past its overall deadline."""
+        return errors.DownloadError(
+            f"the download of release {self.version} did not finish within {self.allowed:g} s "
+            f"(it was fetching {rel} from {where}); the mirror is too slow or sends data a trickle "
+            f"at a time. Nothing was cached. Try again later, use another mirror, or allow more "
+            f"time (deadline= or {DEADLINE_ENV})."
+        )
 
     def _copy(self, path: Path, dest: Path, cap: int, rel: str, show: bool) -> None:
         if not path.is_file():
@@ -134,28 +163,23 @@ class Fetcher:
                 "datapackage.json lists."
             )
         with open(path, "rb") as src, open(dest, "wb") as out:
-            shutil.copyfileobj(src, CappedWriter(out, cap))
+            shutil.copyfileobj(src, CappedWriter(out, cap, self.deadline))
         if show and self.progress:
             print(f"  {rel}: {_human(dest.stat().st_size)}", file=sys.stderr)
 
     def _http(self, url: str, dest: Path, cap: int, rel: str, show: bool) -> None:
-        import pooch
         import requests
 
         attempts = self.retries + 1
         for attempt in range(1, attempts + 1):
-            bar = _Progress(rel, cap) if (show and self.progress) else False
-            downloader = pooch.HTTPDownloader(
-                progressbar=bar, timeout=self.timeout, chunk_size=65536
-            )
+            bar = _Progress(rel, cap) if (show and self.progress) else None
             try:
-                with open(dest, "wb") as out:
-                    downloader(url, CappedWriter(out, cap), None)
+                self._stream(requests, url, dest, cap, bar)
                 return
             except requests.HTTPError as exc:
                 status = exc.response.status_code if exc.response is not None else 0
                 if status in _TRANSIENT_STATUS and attempt < attempts:
-                    _sleep(attempt)
+                    self._sleep(attempt, rel, url)
                     continue
                 raise errors.DownloadError(
                     self._http_message(url, rel, status, exc, attempt)
@@ -167,12 +191,50 @@ class Fetcher:
                 ) from exc
             except requests.RequestException as exc:
                 if attempt < attempts:
-                    _sleep(attempt)
+                    self._sleep(attempt, rel, url)
                     continue
                 raise self._transfer_error(url, rel, exc, attempts) from exc
             finally:
-                if bar is not False and bar.bar is not None:
-                    bar.bar.close()
+                if bar is not None:
+                    bar.close()
+
+    def _stream(self, requests, url: str, dest: Path, cap: int, bar: "_Progress | None") -> None:
+        """One GET of ``url`` into ``dest``: every read bounded by the timeout, all of it by the deadline."""
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise PastDeadline()
+        wait = min(self.timeout, remaining)
+        with requests.get(url, stream=True, timeout=(wait, wait), headers={"Accept-Encoding": "identity"}) as response:
+            response.raise_for_status()
+            declared = response.headers.get("Content-Length", "")
+            if bar is not None and declared.isdigit():
+                bar.total = min(int(declared), cap)
+            raw = response.raw
+            read = getattr(raw, "read1", None) or raw.read  # read1: what has arrived, not a full buffer
+            with open(dest, "wb") as out:
+                writer = CappedWriter(out, cap, self.deadline)
+                while True:
+                    if time.monotonic() > self.deadline:
+                        raise PastDeadline()
+                    try:
+                        chunk = read(CHUNK, decode_content=True)
+                    except Exception as exc:  # urllib3's errors: wrap as requests would
+                        raise requests.exceptions.ChunkedEncodingError(exc) from exc
+                    if not chunk:
+                        break
+                    writer.write(chunk)
+                    if bar is not None:
+                        bar.update(len(chunk))
+            if declared.isdigit() and writer.written < int(declared):
+                raise requests.exceptions.ChunkedEncodingError(
+                    f"{writer.written} of the {declared} bytes announced arrived"
+                )
+
+    def _sleep(self, attempt: int, rel: str, url: str) -> None:
+        pause = min(BACKOFF * 2 ** (attempt - 1), 8.0)
+        if time.monotonic() + pause > self.deadline:
+            raise self.late(rel, url)
+        time.sleep(pause)
 
     def _http_message(self, url: str, rel: str, status: int, exc: Exception, attempts: int) -> str:
         if status == 404:
@@ -227,10 +289,6 @@ def offline_message(version: str, cache: Path, why: str) -> str:
         f"machine run `nato-corpus download {version} --to DIR`, copy DIR to this machine and "
         f"set {URL_ENV}=DIR, or copy DIR/{version} to {cache / version}."
     )
-
-
-def _sleep(attempt: int) -> None:
-    time.sleep(min(BACKOFF * 2 ** (attempt - 1), 8.0))
 
 
 def _unreachable(exc: BaseException) -> bool:

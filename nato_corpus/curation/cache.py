@@ -7,16 +7,22 @@ decides those results: this library's version and the source of the modules that
 and validate, the models' JSON Schemas, the rules catalogue, and the versions of Python,
 pydantic, PyYAML and edtf. Never on a file's name, size or modification time.
 
-A cache can never hide a problem: an entry is used only if its header names exactly the
-key asked for and its payload matches the checksum stored with it; anything else (a
-missing, stale, truncated or corrupted entry, or one that cannot be unpickled) is a miss,
-and the file is read and validated again. Entries are written to a temporary file and
-moved into place, so a reader never sees half an entry. Cross-record checks are never
-cached: they run on the whole corpus every time.
+A cache holds data, never code: an entry is JSON (problems as mappings, each valid
+record as the raw data it was read from, with its position), checked field by field on
+read, and every record is validated against its model again (each date's bounds, stored beside it,
+spare the EDTF parser), so nothing in the folder can construct an object or run code. A cache can never hide a problem: an entry is used only
+if its header names exactly the key asked for, its payload matches the checksum stored
+with it and every part of it has the shape and types a result has; anything else (a
+missing, stale, truncated, corrupted, foreign or unexpected entry) is a miss, and the file
+is read and validated again. Entries are written to a temporary file and moved into
+place, so a reader never sees half an entry. Cross-record checks are never cached: they
+run on the whole corpus every time.
 
 The cache lives in the user's cache directory (``$NATO_CORPUS_CACHE/validate``, else the
-platform's cache folder for nato-corpus), never inside raw/. Entries are pickles: like
-any cache of Python objects, the directory must be writable only by its user.
+platform's cache folder for nato-corpus), never inside raw/. A folder that other users
+can write (or that another user owns) is not used, with a one-line warning on stderr; a
+folder that cannot be made, read or written (a file in its place, a read-only or full
+disk) only means that every file is validated afresh.
 """
 
 from __future__ import annotations
@@ -24,15 +30,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
+import stat
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 ENV = "NATO_CORPUS_CACHE"
-MAGIC = b"nato-corpus validation cache 1\n"
-_PROTOCOL = 5
+MAGIC = b"nato-corpus validation cache 2 json\n"
+#: an entry larger than this is not read (raw/ files are at most 32 MB; their results are smaller)
+MAX_ENTRY_BYTES = 256 * 1024 * 1024
 
 
 def default_dir() -> Path:
@@ -70,7 +77,7 @@ def fingerprint_of(modules: list) -> str:
     parts = {
         "library": __version__,
         "python": list(sys.version_info[:2]),
-        "pickle": _PROTOCOL,
+        "entry": MAGIC.decode("ascii"),
         "pydantic": pydantic.VERSION,
         "pydantic_core": pydantic_core.__version__,
         "pyyaml": yaml.__version__,
@@ -83,6 +90,28 @@ def fingerprint_of(modules: list) -> str:
     for module in [*modules, sys.modules[__name__]]:
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()
+
+
+def unsafe_reason(directory: Path) -> str | None:
+    """Why ``directory`` must not hold a cache (other users can write it), or None when it may.
+
+    A folder that does not exist yet is safe (it is made private); one owned by another
+    user, or writable by its group or by others, is not: whoever can write there could
+    plant results. Where the platform has no owners (Windows), only the mode is checked.
+    """
+    try:
+        found = os.lstat(directory)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"it cannot be read ({exc.strerror})"
+    if not stat.S_ISDIR(found.st_mode):
+        return None  # not a folder: unusable, and put() skips it quietly
+    if hasattr(os, "getuid") and found.st_uid != os.getuid():
+        return f"it belongs to another user (uid {found.st_uid})"
+    if found.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return f"other users can write it (mode {stat.S_IMODE(found.st_mode):o}); run `chmod go-w` on it"
+    return None
 
 
 class Cache:
@@ -98,6 +127,8 @@ class Cache:
         self.fingerprint = fingerprint
         self.directory = Path(directory) if directory is not None else default_dir()
         self._root = self.directory / self.fingerprint[:16]
+        #: folders found safe so far; None once one was not (then the cache is off)
+        self._safe: set[Path] | None = set()
 
     def _key(self, digest: str, kind: str) -> bytes:
         return f"{self.fingerprint} {kind} {digest}".encode("ascii")
@@ -105,11 +136,39 @@ class Cache:
     def _path(self, digest: str, kind: str) -> Path:
         return self._root / digest[:2] / f"{digest}.{kind}"
 
+    def _usable(self, folder: Path) -> bool:
+        """True while every folder from the cache's top down to ``folder`` is safe to use."""
+        if self._safe is None:
+            return False
+        for step in (self.directory, self._root, folder):
+            if step in self._safe:
+                continue
+            why = unsafe_reason(step)
+            if why is not None:
+                self._safe = None
+                print(f"nato-corpus: warning: not using the validation cache {step}: {why}", file=sys.stderr)
+                return False
+            if step.is_dir():
+                self._safe.add(step)
+        return True
+
     def get(self, digest: str, kind: str) -> Any | None:
-        """The value stored for a file's sha256 and kind, or None when there is no trustworthy entry."""
+        """The result stored for a file's sha256 and kind, or None when there is no trustworthy entry."""
+        path = self._path(digest, kind)
+        if not self._usable(path.parent):
+            return None
         try:
-            with open(self._path(digest, kind), "rb") as handle:
-                blob = handle.read()
+            handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        except OSError:
+            return None
+        try:
+            with os.fdopen(handle, "rb") as stream:
+                found = os.fstat(stream.fileno())
+                if not stat.S_ISREG(found.st_mode) or found.st_size > MAX_ENTRY_BYTES:
+                    return None
+                if hasattr(os, "getuid") and found.st_uid != os.getuid():
+                    return None
+                blob = stream.read(MAX_ENTRY_BYTES + 1)
         except OSError:
             return None
         header = MAGIC + self._key(digest, kind) + b"\n"
@@ -119,16 +178,24 @@ class Cache:
         if checksum != hashlib.sha256(payload).hexdigest().encode("ascii"):
             return None
         try:
-            return pickle.loads(payload)
+            return decode_result(kind, json.loads(payload))
         except Exception:  # noqa: BLE001 - any unreadable entry is a miss, never an error
             return None
 
     def put(self, digest: str, kind: str, value: Any) -> None:
-        """Store a value for a file's sha256 and kind; a cache that cannot be written is skipped."""
+        """Store a result for a file's sha256 and kind; a cache that cannot be written is skipped."""
         path = self._path(digest, kind)
         try:
-            payload = pickle.dumps(value, protocol=_PROTOCOL)
-            path.parent.mkdir(parents=True, exist_ok=True)
+            payload = json.dumps(encode_result(value), ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+        except (TypeError, ValueError):
+            return  # a value JSON cannot hold exactly (NaN, a huge number): not cached
+        try:
+            if not self._usable(path.parent):
+                return
+            for folder in (self.directory, self._root, path.parent):
+                folder.mkdir(mode=0o700, exist_ok=True, parents=folder is self.directory)
+            if not self._usable(path.parent):
+                return
             handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
             try:
                 with os.fdopen(handle, "wb") as out:
@@ -139,5 +206,92 @@ class Cache:
             except BaseException:
                 os.unlink(temporary)
                 raise
-        except (OSError, pickle.PicklingError):
+        except OSError:
             return  # validation never fails because its cache cannot be written
+
+
+# --- a FileResult as plain data, and back -----------------------------------------------
+
+_PROBLEM_TEXT = ("code", "message", "file", "record", "hint", "severity")
+_PROBLEM_INT = ("line", "column")
+
+
+def encode_result(result) -> dict:
+    """A FileResult as JSON-ready data: problems as mappings, records as the raw data they came from."""
+    from dataclasses import asdict
+
+    return {
+        "problems": [asdict(problem) for problem in result.problems],
+        "valid": [[data, line, column, index] for data, (_, line, column, index) in zip(result.data, result.valid, strict=True)],
+        "invalid": [list(item) for item in result.invalid],
+        "bounds": {value: [_iso(day) for day in found] for value, found in result.bounds.items()},
+    }
+
+
+def _iso(day) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _bounds(plain: Any) -> dict[str, tuple]:
+    import datetime as dt
+
+    found = {}
+    for value, pair in plain.items():
+        early, late = (None if day is None else dt.date.fromisoformat(day) for day in pair)
+        if early and late and late < early:
+            raise ValueError("bounds that end before they start")
+        found[value] = (early, late)
+    return found
+
+
+def _position(item: Any) -> tuple[int, int, int | None]:
+    line, column, index = item
+    if not (_is_int(line) and _is_int(column) and (index is None or _is_int(index))):
+        raise ValueError("a position is not numbers")
+    return line, column, index
+
+
+def _is_int(value: Any) -> bool:
+    return type(value) is int and value >= 0
+
+
+def _problem(data: Any):
+    from ..problems import RULES, Problem
+
+    if not isinstance(data, dict) or set(data) != set(_PROBLEM_TEXT) | set(_PROBLEM_INT):
+        raise ValueError("not a problem")
+    if not all(data[name] is None or type(data[name]) is str for name in _PROBLEM_TEXT):
+        raise ValueError("a problem's text is not text")
+    if not all(data[name] is None or _is_int(data[name]) for name in _PROBLEM_INT):
+        raise ValueError("a problem's position is not a number")
+    rule = RULES.get(data["code"])
+    if rule is None or rule.severity != data["severity"]:
+        raise ValueError("not a problem of the catalogue")
+    return Problem(**data)
+
+
+def decode_result(kind: str, plain: Any):
+    """The FileResult that ``encode_result`` wrote, every record validated against its model again.
+
+    Raises (any exception) when ``plain`` is not exactly what encode_result writes: the
+    caller treats that as a miss.
+    """
+    from ..records import dates
+    from ..records.models import RECORD_TYPES
+    from .validate import FileResult
+
+    if not isinstance(plain, dict) or set(plain) != {"problems", "valid", "invalid", "bounds"}:
+        raise ValueError("not a validation result")
+    model = RECORD_TYPES[kind][0]
+    problems = [_problem(item) for item in plain["problems"]]
+    stored = _bounds(plain["bounds"])
+    valid, data = [], []
+    with dates.known(stored):  # each date's bounds as stored: edtf need not parse it again
+        for raw, *where in plain["valid"]:
+            valid.append((model.model_validate(raw), *_position(where)))
+            data.append(raw)
+    invalid = [(raw, *_position(where)) for raw, *where in plain["invalid"]]
+    found = {record.date for record, *_ in valid} if "date" in model.model_fields else set()
+    if set(stored) != found:
+        raise ValueError("bounds for other dates than the records give")
+    return FileResult(problems, valid, invalid, stored, data)

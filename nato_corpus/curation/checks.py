@@ -6,7 +6,6 @@ all; none stops at the first problem.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -14,6 +13,7 @@ from ..records import dates
 from ..records.refs import PREFIX_KIND, raw_references, referenced_ids, references
 from ..records.models import Capture, Document, Quote
 from ..problems import Problem
+from .nearest import Suggester, closest_text
 from .reader import CaptureFile
 
 if TYPE_CHECKING:
@@ -87,10 +87,10 @@ def _dangling_message(index: Index, path: tuple, ref: str, cache: dict) -> str |
     kind = PREFIX_KIND[ref.split(":", 1)[0]]
     if index.maybe_unread(ref, kind):  # the record may be in a file that could not be read
         return None
-    if "ids" not in cache:  # built only when a reference dangles
-        cache["ids"] = {k: [i.record.id for i in v] for k, v in index.located.items()}
-    close = difflib.get_close_matches(ref, cache["ids"].get(kind, []), n=1, cutoff=0.8)
-    return f"{'.'.join(map(str, path))} = {ref!r}: no {kind} has this id" + (f" (did you mean {close[0]!r}?)" if close else "")
+    if kind not in cache:  # built only when a reference dangles
+        cache[kind] = Suggester([i.record.id for i in index.located.get(kind, [])])
+    close = cache[kind].suggest(ref)
+    return f"{'.'.join(map(str, path))} = {ref!r}: no {kind} has this id" + (f" (did you mean {close!r}?)" if close else "")
 
 
 def check_unique_ids(index: Index) -> Iterator[Problem]:
@@ -204,27 +204,6 @@ def check_captures(index: Index) -> Iterator[Problem]:
             yield Problem.of("capture-unrecorded", f"{name} has no capture record", file=found.file, line=1)
 
 
-def _closest(text: str, quote: str, start: int, end: int) -> tuple[float, int, str]:
-    """The best near match of quote in text: (similarity, offset, text).
-
-    Candidates start at the recorded span and where the longest common run places
-    the quote; each is tried a few characters shorter and longer, since a changed
-    word rarely keeps the length.
-    """
-    starts = {start} if 0 <= start <= len(text) else set()
-    block = difflib.SequenceMatcher(None, text, quote, autojunk=False).find_longest_match(0, len(text), 0, len(quote))
-    if block.size:
-        starts.add(max(0, block.a - block.b))
-    best = (0.0, start, "")
-    for offset in sorted(starts):
-        for length in range(max(1, len(quote) - 8), len(quote) + 9):
-            window = text[offset:offset + length]
-            ratio = difflib.SequenceMatcher(None, window, quote, autojunk=False).ratio()
-            if ratio > best[0]:
-                best = (ratio, offset, window)
-    return best
-
-
 def check_quotes(index: Index) -> Iterator[Problem]:
     texts, by_id = index.texts, index.by_id
     for item in index.located.get("quote", []):
@@ -257,7 +236,7 @@ def check_quotes(index: Index) -> Iterator[Problem]:
                     path + ("start",),
                 )
             else:
-                ratio, offset, closest = _closest(text, quote.text, occurrence.start, occurrence.end)
+                ratio, offset, closest = closest_text(text, quote.text, occurrence.start)
                 line = text.count("\n", 0, offset) + 1
                 if ratio >= 0.75:
                     yield _problem(

@@ -7,7 +7,7 @@ fails its schema is left out of the later layers, so one mistake is reported onc
 
 The first two layers work file by file, and what a record file yields (its records, its
 problems, the bounds of its dates) can be kept in a cache keyed on the file's content
-(``check_raw(root, cache_dir=...)``, see ``_cache``), so re-validating a large corpus reads
+(``check_raw(root, cache_dir=...)``, see ``cache``), so re-validating a large corpus reads
 and validates only the files that changed. The corpus and evidence layers always run on
 the whole corpus.
 """
@@ -52,6 +52,8 @@ class FileResult:
     invalid: list[tuple[dict, int, int, int]]
     #: the earliest and latest day of each date the valid records give
     bounds: dict[str, tuple]
+    #: the raw data of each valid record, as read (what the cache keeps and validates again)
+    data: list = field(default_factory=list, compare=False)
 
 
 @dataclass
@@ -147,7 +149,7 @@ def check_raw(root: str | os.PathLike = "raw", cache_dir: str | os.PathLike | No
     """Validate a raw/ directory and return the report with the valid records.
 
     With ``cache_dir``, what each record file yields is kept there, keyed on its content,
-    and reused while the file is unchanged (see ``nato_corpus._cache``); the result is the
+    and reused while the file is unchanged (see ``nato_corpus.curation.cache``); the result is the
     same with or without it. raw/ itself is only ever read.
 
     Raises UsageError when ``root`` is not a directory (a wrong call, not bad data).
@@ -255,7 +257,7 @@ def _check_file(kind: str, content: bytes, shown: str, digest: str) -> FileResul
     """Read one record file and check each record against its model."""
     entries, problems = reader.read_records(kind, content, shown, digest)
     model = RECORD_TYPES[kind][0]
-    valid, invalid = [], []
+    valid, invalid, data = [], [], []
     for entry in entries:
         try:
             record = model.model_validate(entry.data)
@@ -264,8 +266,9 @@ def _check_file(kind: str, content: bytes, shown: str, digest: str) -> FileResul
             invalid.append((entry.data, entry.line, entry.column, entry.index))
             continue
         valid.append((record, entry.line, entry.column, entry.index))
+        data.append(entry.data)
     found = {record.date for record, *_ in valid} if "date" in model.model_fields else set()
-    return FileResult(problems, valid, invalid, {value: dates.bounds(value) for value in found})
+    return FileResult(problems, valid, invalid, {value: dates.bounds(value) for value in found}, data)
 
 
 def validate(path: str | os.PathLike = "raw", *, cache_dir: str | os.PathLike | None = None) -> Report:

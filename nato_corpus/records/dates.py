@@ -14,6 +14,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 
 UNKNOWN = "unknown"
@@ -65,7 +67,24 @@ def _plain_bounds(value: str) -> tuple[dt.date, dt.date] | None:
     return dt.date(year, month, day), dt.date(year, month, day)
 
 
-@lru_cache(maxsize=65536)
+#: bounds already known for some strings (a validation cache's entry), while ``known`` is active
+_KNOWN: ContextVar[dict | None] = ContextVar("known_bounds", default=None)
+
+
+@contextmanager
+def known(found: dict[str, tuple]):
+    """Within the block, ``bounds`` answers the strings of ``found`` from it (no parsing).
+
+    For results read back from the validation cache, which stores each date's bounds
+    beside it: the edtf parser costs milliseconds per string.
+    """
+    token = _KNOWN.set(found)
+    try:
+        yield
+    finally:
+        _KNOWN.reset(token)
+
+
 def bounds(value: str) -> tuple[dt.date | None, dt.date | None]:
     """Earliest and latest day allowed by an EDTF string (``None`` where open or unknown).
 
@@ -75,6 +94,14 @@ def bounds(value: str) -> tuple[dt.date | None, dt.date | None]:
     Raises DateError for a string that is not EDTF or for an interval whose end
     comes before its start.
     """
+    given = _KNOWN.get()
+    if given is not None and value in given:
+        return given[value]
+    return _bounds(value)
+
+
+@lru_cache(maxsize=65536)
+def _bounds(value: str) -> tuple[dt.date | None, dt.date | None]:
     if value == UNKNOWN:
         return None, None
     if not value:

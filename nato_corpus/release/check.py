@@ -265,7 +265,8 @@ class _Checker:
                 )
                 continue
             try:
-                data = file.read_bytes()
+                length = file.stat().st_size
+                actual = layout.sha256_file(file)  # streamed: a large file is never held in memory
             except OSError as exc:
                 self.add(
                     "release-file-missing",
@@ -273,17 +274,16 @@ class _Checker:
                     file=file,
                 )
                 continue
-            actual = _sha256(data)
             if expected and actual != expected:
                 self.add(
                     "release-hash-mismatch",
                     f"{path}: sha256 is {actual}, the descriptor says {expected}",
                     file=file,
                 )
-            if isinstance(size, int) and size != len(data):
+            if isinstance(size, int) and size != length:
                 self.add(
                     "release-hash-mismatch",
-                    f"{path}: {len(data)} bytes, the descriptor says {size}",
+                    f"{path}: {length} bytes, the descriptor says {size}",
                     file=file,
                 )
             if name:
@@ -293,7 +293,7 @@ class _Checker:
     # ---------------------------------------------------------------- tables
 
     def tables(self, descriptor: dict, present: dict[str, Path]) -> None:
-        import pyarrow.parquet as pq
+        from .bounded import TableRefused, read_table
 
         resources = {
             r["name"]: r
@@ -303,8 +303,11 @@ class _Checker:
         loaded = {}
         for name, file in present.items():
             try:
-                # ParquetFile.read, not read_table: no dataset layer (which imports pandas)
-                loaded[name] = pq.ParquetFile(file).read().combine_chunks()
+                # the footer first: a table that claims more than its file can hold is never decoded
+                loaded[name] = read_table(file, resources[name])
+            except TableRefused as exc:
+                self.add("release-table", f"{name}: {exc}", file=file)
+                continue
             except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
                 self.add("release-table", f"{name}: cannot be read as Parquet ({exc})", file=file)
                 continue
