@@ -1,29 +1,140 @@
 """The data card (a release's README.md): what a person reads about a release.
 
-Pure text renderers: each takes what the release knows and returns a string, with no
-clock, no randomness and a fixed order, so that the same raw/ renders the same bytes.
+``render_card(release)`` fills the template ``templates/card.md.j2`` from one
+:class:`Release` that describes the release. This module only computes values
+(counts, samples, rows, hashes); every sentence of the card lives in the template.
+No clock, no randomness, a fixed order: the same release renders the same bytes.
 """
 
 from __future__ import annotations
 
-import hashlib
+import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 from typing import Any
+
+import jinja2
 
 from ..records import dates
 from ..records.grades import CREDIBILITY, RELIABILITY
+from . import verification
 from .diff import short
+from .layout import CARD, DATA, DESCRIPTOR, TIMELINE, sha256_bytes
+
+TEMPLATE = "card.md.j2"
+#: how many sample quotations and events the card shows
+SAMPLES = 5
+#: files beyond the data files that the card's Files table pins (when the release has them)
+KEY_FILES = ("csv/datapackage.json", "site/index.html")
 
 
+@dataclass(frozen=True)
+class Table:
+    """One published table: name, rows, what a row is, and its Table Schema fields."""
 
-def _md(text: Any) -> str:
-    """A value safe inside a Markdown table cell."""
-    return str(text).replace("``", "`").replace("|", "\\|").replace("\n", " ")
+    name: str
+    rows: int
+    description: str
+    fields: tuple[dict, ...]
 
 
-def _span(records: Iterable) -> tuple[list, list, int]:
+@dataclass(frozen=True)
+class Release:
+    """Everything the data card says about a release, gathered by the build."""
+
+    corpus: Any
+    """The corpus description (records.models.Corpus): name, title, version, licence..."""
+    records: Mapping[str, list]
+    """The checked records by type ('quote', 'event', 'document', 'actor', 'capture')."""
+    tables: tuple[Table, ...]
+    """Every table of the release, in descriptor order."""
+    main_tables: Mapping[str, str]
+    """Record type -> the table that holds it."""
+    files: Mapping[str, bytes]
+    """Every file of the release rendered so far, by path."""
+    changelog: dict
+    """The descriptor's x_changelog entry."""
+    change: Any
+    """The diff from the previous release (release.diff.Diff), None for a first release."""
+    citation: str
+    """How to cite this version, in one line."""
+    authors: tuple[str, ...]
+    """The authors, for BibTeX."""
+    sources: tuple[dict, ...]
+    """The descriptor's sources (title, and path where the address is known)."""
+
+
+def table_facts(descriptor_resources: Iterable[dict], rows: Mapping[str, int]) -> tuple[Table, ...]:
+    """The card's tables from the descriptor's resources and each table's row count."""
+    return tuple(
+        Table(r["name"], rows[r["name"]], r.get("description", ""), tuple(r["schema"]["fields"]))
+        for r in descriptor_resources
+    )
+
+
+def render_card(release: Release) -> str:
+    """The release's README.md, rendered from the card template."""
+    return _template().render(**card_context(release))
+
+
+# --------------------------------------------------------------------------- values
+
+
+def card_context(release: Release) -> dict[str, Any]:
+    """The values the card template shows, computed from the release (no prose)."""
+    corpus, records = release.corpus, release.records
+    actors = {a.id: a.name for a in records.get("actor", [])}
+    quotes = records.get("quote", [])
+    samples = _sample_quotes(quotes)
+    return {
+        "corpus": corpus,
+        "version": corpus.version,
+        "tables": release.tables,
+        "table_names": [t.name for t in release.tables],
+        "timeline": TIMELINE if TIMELINE in release.files else None,
+        "files": release.files,
+        "data_dir": DATA,
+        "descriptor": DESCRIPTOR,
+        "card": CARD,
+        "main_tables": release.main_tables,
+        "coverage": [
+            (release.main_tables[kind], *_span(records.get(kind, [])))
+            for kind in ("document", "event", "quote")
+        ],
+        "sample_quotes": [_quote_row(q, actors) for q in samples],
+        "sample_events": [_event_row(e) for e in _sample_events(records.get("event", []))],
+        "example": _example(samples, actors, release.tables),
+        "reliability": _grade_rows(RELIABILITY, [d.reliability.grade for d in records.get("document", [])]),
+        "credibility": [
+            (grade, label, events, quotations)
+            for (grade, label, events), (_, _, quotations) in zip(
+                _grade_rows(CREDIBILITY, [e.credibility.grade for e in records.get("event", [])]),
+                _grade_rows(CREDIBILITY, [q.credibility.grade for q in quotes]),
+            )
+        ],
+        "verification": _verification(records),
+        "captures": records.get("capture", []),
+        "documents": [_document_row(d, actors) for d in records.get("document", [])],
+        "reliability_label": {g: label for g, (label, _) in RELIABILITY.items()},
+        "addresses": [s for s in release.sources if "path" in s],
+        "published": [c.id for c in records.get("capture", []) if c.rights == "public_domain"],
+        "withheld": [(c.id, c.rights) for c in records.get("capture", []) if c.rights != "public_domain"],
+        "citation": release.citation,
+        "bibtex_key": f"{re.sub(r'[^a-z0-9]+', '_', corpus.name)}_{corpus.version.replace('.', '_')}",
+        "authors": release.authors,
+        "changelog": release.changelog,
+        "change": release.change,
+        "pinned": _pinned(release.files),
+        "others": [name for name in sorted(release.files) if "/" not in name and name != CARD],
+    }
+
+
+def _span(records: Iterable) -> tuple[int, int, str, str]:
+    """(dated, undated, earliest day, latest day) of records with an EDTF date."""
     lows, highs, undated = [], [], 0
     for record in records:
         low, high = dates.bounds(record.date)
@@ -32,214 +143,166 @@ def _span(records: Iterable) -> tuple[list, list, int]:
             continue
         lows.append(low or high)
         highs.append(high or low)
-    return lows, highs, undated
+    if not lows:
+        return 0, undated, "–", "–"
+    return len(lows), undated, min(lows).isoformat(), max(highs).isoformat()
 
 
-def card(
-    corpus,
-    records: Mapping[str, list],
-    *,
-    tables: list[tuple[str, int, str]],
-    main_tables: Mapping[str, str],
-    files: Mapping[str, bytes],
-    timeline: str,
-    changelog: dict,
-    change,
-    citation: str,
-    authors: list[str],
-    sources: list[dict],
-) -> str:
-    """The release's README.md: what it is, what it holds, how far to trust it, how to cite it.
+def _sort_day(record) -> str:
+    low, high = dates.bounds(record.date)
+    day = low or high
+    return day.isoformat() if day else "9999-99-99"
 
-    ``tables`` is (name, rows, description) per table; ``change`` the Diff from the
-    previous release (None for a first release).
+
+def _sample_quotes(quotes: list) -> list:
+    """Up to SAMPLES quotations, one per speaker: the best graded first, then the oldest."""
+    chosen, speakers = [], set()
+    for quote in sorted(quotes, key=lambda q: (q.credibility.grade, _sort_day(q), q.id)):
+        if quote.speaker not in speakers:
+            speakers.add(quote.speaker)
+            chosen.append(quote)
+    return sorted(chosen[:SAMPLES], key=lambda q: (_sort_day(q), q.id))
+
+
+def _sample_events(events: list) -> list:
+    """Up to SAMPLES events spread evenly over the chronological list."""
+    ordered = sorted(events, key=lambda e: (_sort_day(e), e.id))
+    if len(ordered) <= SAMPLES:
+        return ordered
+    step = (len(ordered) - 1) / (SAMPLES - 1)
+    return [ordered[round(i * step)] for i in range(SAMPLES)]
+
+
+def _quote_row(quote, actors: Mapping[str, str]) -> dict:
+    grade = quote.credibility.grade
+    return {
+        "id": quote.id,
+        "text": quote.text,
+        "speaker": actors.get(quote.speaker, quote.speaker),
+        "date": quote.date,
+        "grade": grade,
+        "label": CREDIBILITY[grade][0],
+        "status": verification.status_of(quote) or verification.UNRECORDED,
+    }
+
+
+def _event_row(event) -> dict:
+    grade = event.credibility.grade
+    return {"id": event.id, "title": event.title, "date": event.date, "place": event.place,
+            "grade": grade, "label": CREDIBILITY[grade][0]}
+
+
+def _document_row(document, actors: Mapping[str, str]) -> dict:
+    grade = document.reliability.grade
+    return {
+        "id": document.id, "title": document.title, "kind": document.kind, "date": document.date,
+        "keeper": actors.get(document.publisher or "", "") or actors.get(document.holder or "", ""),
+        "grade": grade, "rationale": document.reliability.rationale,
+    }
+
+
+def _grade_rows(scale: Mapping, grades: list) -> list[tuple]:
+    found = Counter(grades)
+    return [(grade, label, found[grade]) for grade, (label, _) in scale.items()]
+
+
+def _verification(records: Mapping[str, list]) -> dict:
+    kinds = {"quote": records.get("quote", []), "event": records.get("event", []),
+             "document": records.get("document", [])}
+    counts = {kind: verification.counts(items) for kind, items in kinds.items()}
+    statuses = list(verification.STATUSES) + (
+        [verification.UNRECORDED] if any(verification.UNRECORDED in c for c in counts.values()) else []
+    )
+    differences: Counter = Counter()
+    checked: set[str] = set()
+    for items in kinds.values():
+        for record in items:
+            if record.verification is not None:
+                differences.update(d.kind for d in record.verification.differences)
+                checked.update(record.verification.checked_against)
+    return {
+        "rows": [
+            (status, verification.STATUSES.get(status),
+             *(counts[kind].get(status, 0) for kind in ("quote", "event", "document")))
+            for status in statuses
+        ],
+        "checked_statuses": sorted(verification.CHECKED, key=list(verification.STATUSES).index),
+        "differences": [(kind, differences[kind]) for kind in verification.DIFFERENCE_KINDS],
+        "addresses": sum(1 for item in checked if item.startswith(("http://", "https://"))),
+        "documents": sum(1 for item in checked if not item.startswith(("http://", "https://"))),
+    }
+
+
+def _example(samples: list, actors: Mapping[str, str], tables: tuple[Table, ...]) -> dict:
+    """What the code examples filter on: a speaker who is quoted, and the tables they read."""
+    names = {t.name for t in tables}
+    speaker = actors.get(samples[0].speaker, samples[0].speaker) if samples else ""
+    return {
+        "speaker": speaker,
+        "quotes": "quotations" if "quotations" in names else "quotes",
+        "by_name": "quotations" in names,
+    }
+
+
+def _pinned(files: Mapping[str, bytes]) -> list[tuple[str, int, str]]:
+    """(path, bytes, sha256) of the data files, the top-level files and KEY_FILES."""
+    paths = sorted(p for p in files if p.startswith(f"{DATA}/"))
+    paths += sorted(p for p in files if "/" not in p and p != CARD)
+    paths += [p for p in KEY_FILES if p in files]
+    return [(p, len(files[p]), sha256_bytes(files[p])) for p in paths]
+
+
+# --------------------------------------------------------------------------- template
+
+
+def _cell(text: Any) -> str:
+    """A value safe inside a Markdown table cell: one line, inline markup escaped.
+
+    Code spans (``name`` or `name`, as the field docstrings write them) stay code spans.
     """
-    name, version = corpus.name, corpus.version
-    out: list[str] = [
-        f"# {corpus.title} — version {version}",
-        "",
-        corpus.description,
-        "",
-        f"This folder is release **{version}** of `{name}`: an immutable "
-        "[Frictionless data package](https://datapackage.org/). `datapackage.json` describes "
-        "every table, field, key and foreign key and pins every file by SHA-256; a release "
-        "never changes, a change to the corpus is a new version. Check a copy with "
-        f"`nato-corpus validate dist/{version}` (or `frictionless validate datapackage.json`).",
-        "",
-        f"![Events and quotations by date, coloured by credibility]({timeline})",
-        "",
-        "## Contents",
-        "",
-        "| Table | Rows | One row is |",
-        "|---|---:|---|",
-        *[f"| `{table}` | {rows} | {_md(about)} |" for table, rows, about in tables],
-        "",
-        "Each table is `data/<table>.parquet`. Dates are EDTF strings (`date`) with the earliest "
-        "and latest day they allow (`date_earliest`, `date_latest`) for sorting and filtering.",
-        "",
-        "## Coverage in time",
-        "",
-        "| Table | Dated | Undated | Earliest | Latest |",
-        "|---|---:|---:|---|---|",
-    ]
-    for kind in ("document", "event", "quote"):
-        lows, highs, undated = _span(records.get(kind, []))
-        first, last = (min(lows).isoformat(), max(highs).isoformat()) if lows else ("–", "–")
-        out.append(f"| `{main_tables[kind]}` | {len(lows)} | {undated} | {first} | {last} |")
-    out += _grades(records)
-    out += _sources(records, sources)
-    out += _rights(corpus, records)
-    out += _citing(corpus, citation, authors)
-    out += [
-        "",
-        "## Changes in this version",
-        "",
-        corpus.changes,
-        "",
-        *_change_lines(changelog, change),
-    ]
-    out += ["", "## Files", "", "| File | Bytes | SHA-256 |", "|---|---:|---|"]
-    for path in [*sorted(p for p in files if p.startswith("data/")), timeline]:
-        digest = hashlib.sha256(files[path]).hexdigest()
-        out.append(f"| `{path}` | {len(files[path])} | `{digest}` |")
-    out += [
-        "",
-        "`README.md` (this file) is pinned in `datapackage.json` (`x_files`), and "
-        "`datapackage.json` in the release index, `../index.json`.",
-    ]
-    return "\n".join(out) + "\n"
-
-
-def _grades(records: Mapping[str, list]) -> list[str]:
-    reliability = Counter(d.reliability.grade for d in records.get("document", []))
-    events = Counter(r.credibility.grade for r in records.get("event", []))
-    quotes = Counter(r.credibility.grade for r in records.get("quote", []))
-    return [
-        "",
-        "## Reliability and credibility",
-        "",
-        "Grades follow the NATO Admiralty system (STANAG 2511 / AJP-2.1): the source of each "
-        "document is graded for reliability (A–F), each claim (an event, a quotation) for "
-        "credibility (1–6), independently and never merged, each with a written rationale "
-        "(the `*_rationale` columns).",
-        "",
-        "| Reliability of document sources | Documents |",
-        "|---|---:|",
-        *[
-            f"| {grade} {label} | {reliability[grade]} |"
-            for grade, (label, _) in RELIABILITY.items()
-        ],
-        "",
-        "| Credibility of information | Events | Quotations |",
-        "|---|---:|---:|",
-        *[
-            f"| {grade} {label} | {events[grade]} | {quotes[grade]} |"
-            for grade, (label, _) in CREDIBILITY.items()
-        ],
-    ]
-
-
-def _sources(records: Mapping[str, list], sources: list[dict]) -> list[str]:
-    actors = {a.id: a.name for a in records.get("actor", [])}
+    parts = str(text).replace("``", "`").split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: no code spans, escape it all
+        parts = ["`".join(parts)]
     out = [
-        "",
-        "## Sources",
-        "",
-        "Captured pages: every quotation is checked against the text of one of these.",
-        "",
-        "| Capture | Site | Page | Captured | Rights | SHA-256 |",
-        "|---|---|---|---|---|---|",
+        part.replace("|", "\\|") if i % 2 else re.sub(r"([\\`*_\[\]<>|])", r"\\\1", part)
+        for i, part in enumerate(parts)
     ]
-    for c in records.get("capture", []):
-        out.append(
-            f"| `{c.id}` {_md(c.title)} | {_md(c.site)} | {_md(c.page_url)} | {c.captured} | "
-            f"{c.rights} | `{c.sha256}` |"
-        )
-    out += [
-        "",
-        "Documents and the reliability of their sources:",
-        "",
-        "| Document | Kind | Date | Published or held by | Reliability | Why |",
-        "|---|---|---|---|---|---|",
-    ]
-    for d in records.get("document", []):
-        keeper = actors.get(d.publisher or "", "") or actors.get(d.holder or "", "")
-        grade = d.reliability.grade
-        out.append(
-            f"| `{d.id}` {_md(d.title)} | {d.kind} | {d.date} | {_md(keeper) or '–'} | "
-            f"{grade} {RELIABILITY[grade][0]} | {_md(d.reliability.rationale)} |"
-        )
-    addresses = [s for s in sources if "path" in s]
-    if addresses:
-        out += ["", "Addresses of the sources (also in `datapackage.json`, `sources`):", ""]
-        out += [f"- {_md(s['title'])}: <{s['path']}>" for s in addresses]
-    return out
+    return " ".join("`".join(out).split())
 
 
-def _rights(corpus, records: Mapping[str, list]) -> list[str]:
-    captures = records.get("capture", [])
-    published = ", ".join(f"`{c.id}`" for c in captures if c.rights == "public_domain")
-    withheld = ", ".join(f"`{c.id}` ({c.rights})" for c in captures if c.rights != "public_domain")
-    return [
-        "",
-        "## Rights and licence",
-        "",
-        f"The curation (records, summaries, rationales) is licensed under {corpus.license_title} "
-        f"([{corpus.license}]({corpus.license_url})). Quotations are published as excerpts. The "
-        "full text of a capture is published (`captures.text`) only where it is in the public "
-        "domain; for the others only the SHA-256, size and description are published, so a copy "
-        "obtained elsewhere can be verified.",
-        "",
-        f"- Full text published: {published or 'none'}",
-        f"- Full text withheld: {withheld or 'none'}",
-    ]
+def _url(text: Any) -> str:
+    """An address as a Markdown autolink, or as escaped text when it is not a plain URL."""
+    value = str(text)
+    if re.fullmatch(r"https?://[^\s<>]+", value):
+        return f"<{value}>"
+    return _cell(value)
 
 
-def _citing(corpus, citation: str, authors: list[str]) -> list[str]:
-    version = corpus.version
-    key = f"{re.sub(r'[^a-z0-9]+', '_', corpus.name)}_{version.replace('.', '_')}"
-    return [
-        "",
-        "## How to cite this version",
-        "",
-        f"> {citation}",
-        "",
-        "```bibtex",
-        f"@misc{{{key},",
-        f"  title   = {{{corpus.title}}},",
-        f"  author  = {{{' and '.join(authors)}}},",
-        f"  version = {{{version}}},",
-        "  note    = {Data package; files pinned by SHA-256 in datapackage.json},",
-        *([f"  url     = {{{corpus.homepage}}},"] if corpus.homepage else []),
-        "}",
-        "```",
-        "",
-        f"Cite the version: `{version}` never changes. In Python: "
-        f'`nato_corpus.load("quotes", version="{version}")`.',
-    ]
+def _field_type(field: dict) -> str:
+    item = field.get("x_arrayItem")
+    if field.get("type") == "any" and item:
+        return f"list of {item.get('type', 'any')}"
+    return str(field.get("type", "any"))
 
 
-def _change_lines(changelog: dict, change) -> list[str]:
-    if change is None:
-        counts = ", ".join(f"{table} {n}" for table, n in changelog["counts"].items())
-        return [f"First release, records per table: {counts}."]
-    if change.empty:
-        return [f"The same records as version {change.old}."]
-    lines = [f"Compared with version {change.old}, record by record:", ""]
-    for name, t in change.tables.items():
-        if t.empty:
-            continue
-        lines.append(
-            f"- `{name}`: {len(t.added)} added, {len(t.removed)} removed, {len(t.changed)} changed"
-        )
-        lines.extend(f"  - added `{record_id}`" for record_id in t.added)
-        lines.extend(f"  - removed `{record_id}`" for record_id in t.removed)
-        for c in t.changed:
-            fields = "; ".join(
-                f"{f.field} {_md(short(f.old, 60))} → {_md(short(f.new, 60))}" for f in c.fields
-            )
-            lines.append(f"  - changed `{c.id}`: {fields}")
-    return lines
+def _quoted(text: Any, quote: str = '"') -> str:
+    """A string literal for the code examples (Python and R: "..."; SQL: '...')."""
+    value = str(text)
+    if quote == "'":
+        return "'" + value.replace("'", "''") + "'"
+    return json.dumps(value, ensure_ascii=False)
 
 
-# --------------------------------------------------------------------------- timeline
+@lru_cache(maxsize=1)
+def _template() -> jinja2.Template:
+    source = (resources.files(__package__) / "templates" / TEMPLATE).read_text(encoding="utf-8")
+    env = jinja2.Environment(
+        autoescape=False,  # Markdown, not HTML: values are escaped by the cell filter
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(cell=_cell, url=_url, field_type=_field_type, quoted=_quoted,
+                       short=short, code=lambda value: f"`{value}`")
+    return env.from_string(source)

@@ -81,24 +81,23 @@ def render_release(checked, *, dist_dir: str | os.PathLike = "dist") -> dict[str
     changelog = diff.changelog_entry(corpus, previous, change, records)
     citation = _citation(corpus)
     files[TIMELINE] = timeline.timeline_svg(records).encode("utf-8")
-    card = _card.card(
-        corpus,
-        records,
-        tables=[(spec.name, built[spec.name].num_rows, spec.description) for spec in tables.SPECS],
-        main_tables=tables.MAIN_TABLES,
-        files=files,
-        timeline=TIMELINE,
-        changelog=changelog,
-        change=change,
-        citation=citation,
-        authors=_authors(corpus),
-        sources=_sources(records),
-    )
-    files[CARD] = card.encode("utf-8")
     base = _descriptor(corpus, records, resources, {}, changelog, citation, pinned=())
     captures = {c.id: checked.captures[c.file].text for c in records.get("capture", []) if c.file in checked.captures}
     parquet = {name: data for name, data in files.items() if name.startswith("data/")}
     files.update(editions.other_files({**built, **joined}, base, parquet, captures))
+    release = _card.Release(  # the card comes last of the files so that it can pin the others
+        corpus=corpus,
+        records=records,
+        tables=_card.table_facts(resources, {n: t.num_rows for n, t in {**built, **joined}.items()}),
+        main_tables=tables.MAIN_TABLES,
+        files=dict(files),
+        changelog=changelog,
+        change=change,
+        citation=citation,
+        authors=tuple(_authors(corpus)),
+        sources=tuple(_sources(records)),
+    )
+    files[CARD] = _card.render_card(release).encode("utf-8")
     pinned = [name for name in files if not name.startswith("data/")]
     descriptor = _descriptor(corpus, records, resources, files, changelog, citation, pinned=pinned)
     files[DESCRIPTOR] = layout.json_bytes(descriptor)

@@ -78,12 +78,81 @@ def _time_axis(points: list[tuple], left: float, plot: float):
     return x, ticks, breaks
 
 
+#: the labels' font size, and the width of a character as a share of it (a generous
+#: average for sans-serif text, so that the boxes we reserve hold the drawn text)
+LABEL_SIZE = 10
+CHAR_EM = 0.6
+#: the most characters a mark's label shows (the whole text is in its tooltip)
+LABEL_CHARS = 38
+_ROW = 14  # height of a row of marks
+_PAD = 4  # free space kept between two marks (with their labels) in one row
+
+
+def _text_width(text: str, size: float = LABEL_SIZE) -> float:
+    return len(text) * size * CHAR_EM
+
+
+def _clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis (never below one character)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: max(1, limit - 1)].rstrip() + "…"
+
+
+def _label(kind: str, record, names: Mapping[str, str], limit: int = LABEL_CHARS) -> str:
+    """The short visible label of a mark: an event's title, a quotation's speaker and words."""
+    if kind == "event":
+        return _clip(record.title, limit)
+    speaker = names.get(record.speaker, record.speaker)
+    room = max(limit // 2, limit - len(speaker) - 4)  # the words keep at least half the label
+    return f"{_clip(speaker, limit - room - 4)}: “{_clip(record.text, room)}”"
+
+
+def _place(x0: float, x1: float, label: str, lo: float, hi: float) -> tuple[float, float, float, str]:
+    """Where a mark's label goes: right of the mark if it fits before ``hi``, else left of it
+    if it fits after ``lo``, else right, cut to the room there.
+
+    Returns (start of the mark's span with its label, end of it, label x, label).
+    """
+    width = _text_width(label)
+    if x1 + 3 + width <= hi:
+        return x0, x1 + 3 + width, x1 + 3, label
+    if x0 - 3 - width >= lo:
+        return x0 - 3 - width, x1, x0 - 3 - width, label
+    room = int((hi - x1 - 3) // (LABEL_SIZE * CHAR_EM))
+    label = _clip(label, room)
+    return x0, x1 + 3 + _text_width(label), x1 + 3, label
+
+
+def _pack(spans: list[tuple]) -> tuple[list[int], int]:
+    """Rows for spans (start, end, ...) sorted by start: each takes the lowest free row.
+
+    Rows in use wait in a heap by right end, freed rows in a heap by index (O(n log n)).
+    """
+    busy: list[tuple[float, int]] = []
+    free: list[int] = []
+    rows, out = 0, []
+    for start, end, *_ in spans:
+        while busy and busy[0][0] + _PAD <= start:
+            heapq.heappush(free, heapq.heappop(busy)[1])
+        if free:
+            row = heapq.heappop(free)
+        else:
+            row, rows = rows, rows + 1
+        heapq.heappush(busy, (end, row))
+        out.append(row)
+    return out, rows
+
+
 def timeline_svg(records: Mapping[str, list]) -> str:
     """Events and quotations on a time axis, one lane each, coloured by credibility grade.
 
     Each mark spans the record's earliest to latest day, carries its grade as a digit
-    (colour is not the only cue) and its id, date and words as a tooltip.
+    (colour is not the only cue) and a visible short label (an event's title, a
+    quotation's speaker and words) placed so that no two texts overlap; its id, date and
+    full text are in a tooltip. A long run of empty years is drawn as a zig-zag break
+    labelled with the years it leaves out.
     """
+    names = {actor.id: actor.name for actor in records.get("actor", [])}
     lanes: dict[str, list[tuple]] = {"Events": [], "Quotations": []}
     undated: Counter = Counter()
     for lane, kind in (("Events", "event"), ("Quotations", "quote")):
@@ -92,62 +161,63 @@ def timeline_svg(records: Mapping[str, list]) -> str:
             if low is None and high is None:
                 undated[lane] += 1
                 continue
-            label = record.title if kind == "event" else f"“{record.text}”"
+            full = record.title if kind == "event" else f"“{record.text}”"
             grade = record.credibility.grade
-            lanes[lane].append((low or high, high or low, grade, record.id, record.date, label))
-    width, left, right = 960, 110, 30
+            lanes[lane].append(
+                (low or high, high or low, grade, record.id, record.date, full, _label(kind, record, names))
+            )
+    width, left, right = 1000, 110, 150
     plot = width - left - right
     points = [item for items in lanes.values() for item in items]
     parts: list[str] = []
     y = 40
     if points:
         x, ticks, breaks = _time_axis(points, left, plot)
+        gaps = [(x(dt.date(low, 1, 1)) + x(dt.date(high + 1, 1, 1))) / 2 for low, high in breaks]
         for lane, items in lanes.items():
-            # each mark goes to the lowest row that is free at its start: rows in use wait
-            # in a heap by right end, freed rows in a heap by index (O(n log n) at any size)
-            busy: list[tuple[float, int]] = []
-            free: list[int] = []
-            rows = 0
-            placed = []
-            for low, high, grade, record_id, date, label in sorted(
-                items, key=lambda i: (i[0], i[1], i[3])
-            ):
+            spans = []
+            for low, high, grade, record_id, date, full, label in items:
                 x0, x1 = x(low), max(x(high + dt.timedelta(days=1)), x(low) + 10)
-                while busy and busy[0][0] + 2 <= x0:
-                    heapq.heappush(free, heapq.heappop(busy)[1])
-                if free:
-                    row = heapq.heappop(free)
-                else:
-                    row, rows = rows, rows + 1
-                heapq.heappush(busy, (x1, row))
-                placed.append((row, x0, x1, grade, record_id, date, label))
-            height = max(1, rows) * 14 + 16
+                # a label stays on its side of a break: it never crosses the zig-zag
+                lo = max([left] + [gap + 8 for gap in gaps if gap < x0])
+                hi = min([width - 4] + [gap - 8 for gap in gaps if gap > x1])
+                spans.append((*_place(x0, x1, label, lo, hi), x0, x1, grade, record_id, date, full))
+            spans.sort(key=lambda s: (s[0], s[1], s[8]))
+            rows_of, rows = _pack(spans)
+            height = max(1, rows) * _ROW + 16
             parts.append(
                 f'<text x="{left - 10}" y="{y + height / 2 + 4:.1f}" text-anchor="end" '
                 f'class="lane">{lane}</text>'
             )
-            parts.append(
-                f'<rect x="{left}" y="{y}" width="{plot}" height="{height}" class="band"/>'
-            )
-            for row, x0, x1, grade, record_id, date, label in placed:
-                top = y + 8 + row * 14
-                tip = escape(
-                    f"{record_id} ({date}): {label} — credibility {grade} {CREDIBILITY[grade][0]}"
-                )
+            parts.append(f'<rect x="{left}" y="{y}" width="{width - 4 - left}" height="{height}" class="band"/>')
+            for row, (_, _, label_x, label, x0, x1, grade, record_id, date, full) in zip(rows_of, spans):
+                top = y + 8 + row * _ROW
+                tip = escape(f"{record_id} ({date}): {full} — credibility {grade} {CREDIBILITY[grade][0]}")
                 parts.append(
                     f'<g><title>{tip}</title><rect x="{x0:.1f}" y="{top}" width="{x1 - x0:.1f}" '
                     f'height="10" rx="5" fill="{GRADE_COLOURS[grade]}" class="mark"/>'
-                    f'<text x="{(x0 + x1) / 2:.1f}" y="{top + 8}" class="grade">{grade}</text></g>'
+                    f'<text x="{(x0 + x1) / 2:.1f}" y="{top + 8}" font-size="8" text-anchor="middle" '
+                    f'class="grade">{grade}</text>'
+                    f'<text x="{label_x:.1f}" y="{top + 8.5}" font-size="{LABEL_SIZE}" '
+                    f'class="label">{escape(label)}</text></g>'
                 )
             y += height + 10
         for year in ticks:
             tick = x(dt.date(year, 1, 1))
             parts.append(f'<line x1="{tick:.1f}" y1="30" x2="{tick:.1f}" y2="{y}" class="grid"/>')
             parts.append(f'<text x="{tick:.1f}" y="{y + 14}" text-anchor="middle">{year}</text>')
-        for low, high in breaks:  # a run of empty years drawn narrow, marked as a break
-            mid = (x(dt.date(low, 1, 1)) + x(dt.date(high + 1, 1, 1))) / 2
-            parts.append(f'<rect x="{mid - 3:.1f}" y="30" width="6" height="{y - 30}" class="gap"/>')
-        y += 24
+        for (low, high), mid in zip(breaks, gaps):  # a run of empty years: a zig-zag gap, labelled
+            parts.append(f'<rect x="{mid - 4:.1f}" y="30" width="8" height="{y - 30}" class="gap"/>')
+            for edge in (mid - 4, mid + 4):
+                zigzag = " ".join(
+                    f"{edge + (2 if i % 2 else -2):.1f},{30 + i * 6}" for i in range(int((y - 30) / 6) + 1)
+                )
+                parts.append(f'<polyline points="{zigzag}" class="zigzag"/>')
+            parts.append(
+                f'<text x="{mid:.1f}" y="{y + 28}" text-anchor="middle" font-size="{LABEL_SIZE}" '
+                f'class="gap-label">{low}–{high}</text>'
+            )
+        y += 24 + (14 if breaks else 0)
     else:
         parts.append(f'<text x="{left}" y="{y + 10}">No dated events or quotations.</text>')
         y += 30
@@ -166,7 +236,7 @@ def timeline_svg(records: Mapping[str, list]) -> str:
             f'fill="{GRADE_COLOURS[grade]}" class="mark"/>'
         )
         parts.append(f'<text x="{legend_x + 14}" y="{y + 12}">{escape(text)}</text>')
-        legend_x += 14 + 6 * len(text) + 14
+        legend_x += 14 + _text_width(text, 11) + 10
     y += 24
     header = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{y}" '
@@ -174,11 +244,9 @@ def timeline_svg(records: Mapping[str, list]) -> str:
         "<title>Events and quotations by date, coloured by credibility grade</title>",
         "<style>.band{fill:#f7f7f7}.grid{stroke:#ccc;stroke-width:0.5}"
         ".mark{stroke:#333;stroke-width:0.5}.lane{font-weight:bold}"
-        ".grade{font-size:8px;text-anchor:middle}.gap{fill:#fff}</style>",
+        ".label{fill:#222}.gap{fill:#fff}.zigzag{fill:none;stroke:#888;stroke-width:1}"
+        ".gap-label{fill:#555;font-style:italic}</style>",
         '<text x="10" y="20" font-size="13" font-weight="bold">'
         "Events and quotations by date</text>",
     ]
     return "\n".join(header + parts + ["</svg>"]) + "\n"
-
-
-# --------------------------------------------------------------------------- project files

@@ -12,6 +12,7 @@ from importlib import resources
 
 import jinja2
 
+from .. import verification as _verification
 from . import jsonld
 from ._grades import CREDIBILITY, RELIABILITY
 from .corpus import Corpus, SiteDataError
@@ -44,6 +45,11 @@ SHOWN = {
                  "title", "site", "site_url", "page_url", "captured", "captured_earliest",
                  "captured_latest", "obtained", "rights", "notes", "text"},
 }
+#: the verification columns: shown in a page's own "Verification" section
+VERIFICATION = {"verification_status", "verification_checked_against", "verification_checked_on",
+                "verification_differences", "verification_rationale"}
+for _table in ("quotes", "documents", "events"):
+    SHOWN[_table] |= VERIFICATION
 ASSETS = ("site.css", "site.js")
 
 
@@ -94,6 +100,21 @@ class _Site:
                         if isinstance(value, list) else str(value)))
         return out
 
+    def verification(self, row: dict) -> dict | None:
+        """A record's verification for its page, or None when the release records none.
+
+        ``checked`` lists what was compared, each as ('document', id) or ('url', address).
+        """
+        status = row.get("verification_status")
+        if not status:
+            return None
+        checked = [("url" if str(item).startswith(("http://", "https://")) else "document", item)
+                   for item in row.get("verification_checked_against") or []]
+        return {"status": status, "meaning": _verification.STATUSES.get(status, ""),
+                "checked": checked, "on": row.get("verification_checked_on"),
+                "differences": _verification.differences(row),
+                "rationale": row.get("verification_rationale")}
+
     def cite(self, record_id: str) -> str:
         """How to cite a record of this release."""
         d = self.descriptor
@@ -122,7 +143,8 @@ class _Site:
     def render(self, template: str, depth: int, **context) -> bytes:
         html = self.env.get_template(template).render(
             root="../" * depth, site=self, d=self.descriptor, CREDIBILITY=CREDIBILITY,
-            RELIABILITY=RELIABILITY, EXCERPT_RULE=EXCERPT_RULE, c=self.corpus, **context)
+            RELIABILITY=RELIABILITY, EXCERPT_RULE=EXCERPT_RULE, c=self.corpus,
+            STATUSES=_verification.STATUSES, **context)
         return html.encode("utf-8")
 
     # pages --------------------------------------------------------------------------
@@ -165,10 +187,19 @@ class _Site:
         speakers = sorted({q["speaker"] for q in c.quotes.values()}, key=lambda a: c.name(a).lower())
         years = sorted({_year(q) for q in c.quotes.values()})
         events = sorted(c.events.values(), key=_chronological)
+        checked = {name: _verification.counts(getattr(c, name).values())
+                   for name in ("quotes", "events", "documents")}
+        if not any(n for name in checked for s, n in checked[name].items() if s != _verification.UNRECORDED):
+            checked = {}  # a release without verifications: the home page says nothing of them
         pages = {
             "index.html": self.render("index.html", 0, counts=counts, speakers=speakers,
+                                      checked=checked, vstatuses=list(_verification.STATUSES) + [
+                                          _verification.UNRECORDED] * any(
+                                          _verification.UNRECORDED in n for n in checked.values()),
                                       ld=jsonld.dataset(self.descriptor, counts)),
             "quotes.html": self.render("quotes.html", 0, speakers=speakers, years=years,
+                                       has_verification=any(q.get("verification_status")
+                                                            for q in c.quotes.values()),
                                        year=_year, quotes=sorted(c.quotes.values(), key=_chronological),
                                        ld=jsonld.collection("Quotations", counts["quotes"])),
             "documents.html": self.render("documents.html", 0,
