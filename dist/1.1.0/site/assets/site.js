@@ -13,11 +13,14 @@
     return new URLSearchParams(window.location.search);
   }
 
-  /* Quotations index: filter by speaker, year, credibility and translation. */
+  /* Quotations index: filter by speaker, year, credibility, verification and translation. */
   function setupFilters(form) {
     var cards = Array.prototype.slice.call(document.querySelectorAll("#quote-list > li"));
     var status = document.getElementById("shown");
-    var fields = { speaker: "speaker", year: "year", cred: "cred", translated: "translated" };
+    var fields = {};
+    ["speaker", "year", "cred", "verification", "translated"].forEach(function (name) {
+      if (form.elements[name]) { fields[name] = name; }  /* a release may lack a filter */
+    });
     var query = params();
     Object.keys(fields).forEach(function (name) {
       var value = query.get(name);
