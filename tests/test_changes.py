@@ -196,3 +196,11 @@ def test_rows_of_a_diff_keep_field_order_and_sort_ids_within_a_table():
         changes.ChangeRow("events", "event:b", "added"),
         changes.ChangeRow("actors", "actor:z", "removed"),
     ]
+
+
+@pytest.mark.parametrize(("version", "rows"), [("1.0.0", 0), ("1.1.0", 4)])
+def test_croissant_loads_the_changes_record_set(dist, version, rows):
+    """mlcroissant loads the changes record set of croissant.json with the Parquet row count, empty or not."""
+    mlc = pytest.importorskip("mlcroissant")
+    loaded = mlc.Dataset(jsonld=str(dist / version / "croissant.json"))
+    assert sum(1 for _ in loaded.records("changes")) == rows == pq.read_metadata(dist / version / "data" / "changes.parquet").num_rows
