@@ -46,7 +46,11 @@ def release_on(date: str | dt.date) -> str:
             "no release is bundled with this installation (a source checkout whose dist/ has no "
             "release yet?), so no release can be current on any date: build one into dist/"
         )
-    current = [(when, layout.version_key(version), version) for version, when in released.items() if when <= day]
+    current = [
+        (when, layout.version_key(version), version)
+        for version, when in released.items()
+        if when <= day
+    ]
     if not current:
         first = min(released.items(), key=lambda item: (item[1], layout.version_key(item[0])))
         raise errors.UsageError(

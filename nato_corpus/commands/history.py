@@ -33,7 +33,10 @@ def add_release_on_parser(subparsers) -> argparse.ArgumentParser:
     """Add `release-on` to the `nato-corpus` sub-commands."""
     doc = cmd_release_on.__doc__ or ""
     sub = subparsers.add_parser(
-        "release-on", help=doc.splitlines()[0], description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+        "release-on",
+        help=doc.splitlines()[0],
+        description=doc,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub.add_argument("date", help="a day, YYYY-MM-DD")
     sub.set_defaults(func=cmd_release_on)

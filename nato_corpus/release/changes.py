@@ -39,7 +39,10 @@ FIELDS: tuple[dict[str, Any], ...] = (
         "name": "table",
         "type": "string",
         "description": "The table that holds the record: documents, events, quotes, actors or captures.",
-        "constraints": {"required": True, "enum": ["documents", "events", "quotes", "actors", "captures"]},
+        "constraints": {
+            "required": True,
+            "enum": ["documents", "events", "quotes", "actors", "captures"],
+        },
     },
     {
         "name": "id",
@@ -94,10 +97,13 @@ def rows(change: Diff | None) -> list[ChangeRow]:
     [ChangeRow(table='actors', id='actor:a', change='removed', fields=()), ChangeRow(table='actors', id='actor:b', change='added', fields=())]
     """
     found: list[ChangeRow] = []
-    for table, diff in (change.tables.items() if change is not None else ()):
+    for table, diff in change.tables.items() if change is not None else ():
         of_table = [ChangeRow(table, record_id, "added") for record_id in diff.added]
         of_table += [ChangeRow(table, record_id, "removed") for record_id in diff.removed]
-        of_table += [ChangeRow(table, c.id, "changed", tuple(f.field for f in c.fields)) for c in diff.changed]
+        of_table += [
+            ChangeRow(table, c.id, "changed", tuple(f.field for f in c.fields))
+            for c in diff.changed
+        ]
         found += sorted(of_table, key=lambda row: row.id)
     return found
 
@@ -118,10 +124,25 @@ def arrow_schema() -> pa.Schema:
     """The Arrow schema of changes.parquet, each column described in its metadata."""
     import pyarrow as pa
 
-    types = {"table": pa.string(), "id": pa.string(), "change": pa.string(), "fields": pa.list_(pa.string())}
+    types = {
+        "table": pa.string(),
+        "id": pa.string(),
+        "change": pa.string(),
+        "fields": pa.list_(pa.string()),
+    }
     return pa.schema(
-        [pa.field(f["name"], types[f["name"]], nullable=False, metadata={"description": f["description"]}) for f in FIELDS],
-        metadata={"description": "What this release changes against the previous one, one row per record."},
+        [
+            pa.field(
+                f["name"],
+                types[f["name"]],
+                nullable=False,
+                metadata={"description": f["description"]},
+            )
+            for f in FIELDS
+        ],
+        metadata={
+            "description": "What this release changes against the previous one, one row per record."
+        },
     )
 
 
@@ -153,7 +174,9 @@ def description(previous: str | None) -> str:
     )
 
 
-def resource(previous: str | None, found: Iterable[ChangeRow], licenses: list[dict]) -> tuple[str, bytes, dict]:
+def resource(
+    previous: str | None, found: Iterable[ChangeRow], licenses: list[dict]
+) -> tuple[str, bytes, dict]:
     """(path, Parquet bytes, descriptor resource with its Table Schema) of changes.parquet."""
     import pyarrow.parquet as pq
 
@@ -162,18 +185,22 @@ def resource(previous: str | None, found: Iterable[ChangeRow], licenses: list[di
     buffer = io.BytesIO()
     pq.write_table(table(found), buffer, **PARQUET_OPTIONS)
     data = buffer.getvalue()
-    return PATH, data, {
-        "name": NAME,
-        "path": PATH,
-        "format": "parquet",
-        "mediatype": layout.PARQUET_MEDIATYPE,
-        "hash": f"sha256:{layout.sha256_bytes(data)}",
-        "x_bytes": len(data),
-        "description": description(previous),
-        "licenses": licenses,
-        "schema": {
-            "fields": copy.deepcopy(list(FIELDS)),
-            "missingValues": [],
-            "primaryKey": list(PRIMARY_KEY),
+    return (
+        PATH,
+        data,
+        {
+            "name": NAME,
+            "path": PATH,
+            "format": "parquet",
+            "mediatype": layout.PARQUET_MEDIATYPE,
+            "hash": f"sha256:{layout.sha256_bytes(data)}",
+            "x_bytes": len(data),
+            "description": description(previous),
+            "licenses": licenses,
+            "schema": {
+                "fields": copy.deepcopy(list(FIELDS)),
+                "missingValues": [],
+                "primaryKey": list(PRIMARY_KEY),
+            },
         },
-    }
+    )
