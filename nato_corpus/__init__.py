@@ -22,6 +22,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 if TYPE_CHECKING:
     from .access.download import download
+    from .access.history import release_on
     from .access.load import info, load, release_path, tables, versions
     from .curation.validate import validate
     from .errors import DownloadError, NatoCorpusError, OfflineError, ReleaseExists, UsageError, ValidationFailed
@@ -44,6 +45,7 @@ _LAZY = {
     "download": "access.download",
     "info": "access.load",
     "load": "access.load",
+    "release_on": "access.history",
     "release_path": "access.load",
     "tables": "access.load",
     "validate": "curation.validate",

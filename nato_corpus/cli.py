@@ -248,12 +248,14 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--release", dest="version", default=None, help="version (default: the bundled latest)")
 
     from .commands.export import add_export_parser
+    from .commands.history import add_release_on_parser
     from .commands.standards import add_cite_parser, add_lineage_parser, add_verify_capture_parser
 
     add_export_parser(commands)
     add_verify_capture_parser(commands)
     add_lineage_parser(commands)
     add_cite_parser(commands)
+    add_release_on_parser(commands)
     return parser
 
 

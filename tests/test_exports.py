@@ -21,6 +21,7 @@ PUBLIC = [
     "download",
     "info",
     "load",
+    "release_on",
     "release_path",
     "tables",
     "validate",

@@ -3,5 +3,6 @@
 ``layout`` is the release format, written once (file names, index, version order, hashes,
 safe paths, how a folder verifies); ``tables`` and ``columns`` turn records into Arrow
 tables and Table Schemas; ``card`` and ``timeline`` are what a person reads; ``build``
-publishes; ``diff`` compares versions; ``check`` verifies a release as a downloader would.
+publishes; ``diff`` compares versions (``changes`` publishes a diff as a table);
+``check`` verifies a release as a downloader would.
 """

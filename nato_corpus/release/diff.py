@@ -229,24 +229,14 @@ def changes_since(dist: Path, version: str, records) -> tuple[str | None, Diff |
 
 def changelog_entry(corpus, previous: str | None, change: Diff | None, records) -> dict:
     """What this version changes, record by record (stored in the descriptor as x_changelog)."""
-    from . import tables
+    from . import changes, tables
 
     entry: dict[str, Any] = {
         "previous": previous,
         "notes": corpus.changes,
         "counts": {tables.MAIN_TABLES[kind]: len(records.get(kind, [])) for kind in tables.ORDER},
     }
-    for key in ("added", "removed"):
-        entry[key] = {
-            name: getattr(t, key)
-            for name, t in (change.tables.items() if change else [])
-            if getattr(t, key)
-        }
-    entry["changed"] = {
-        name: {c.id: [f.field for f in c.fields] for c in t.changed}
-        for name, t in (change.tables.items() if change else [])
-        if t.changed
-    }
+    entry.update(changes.grouped(changes.rows(change)))  # the same rows as data/changes.parquet
     return entry
 
 

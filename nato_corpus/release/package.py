@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import card as _card
-from . import credits, diff, editions, layout, timeline
+from . import changes, credits, diff, editions, layout, timeline
 from .layout import CARD, DESCRIPTOR, PARQUET_MEDIATYPE, TIMELINE
 
 if TYPE_CHECKING:
@@ -78,6 +78,10 @@ def render_release(checked, *, dist_dir: str | os.PathLike = "dist") -> dict[str
         resources.append(resource)
 
     previous, change = diff.changes_since(Path(dist_dir), corpus.version, records)
+    found = changes.rows(change)  # data/changes.parquet: the changes as a table, in every edition
+    path, data, resource = changes.resource(previous, found, _licenses(corpus))
+    files[path], joined[changes.NAME] = data, changes.table(found)
+    resources.append(resource)
     changelog = diff.changelog_entry(corpus, previous, change, records)
     citation = _citation(corpus)
     files[TIMELINE] = timeline.timeline_svg(records).encode("utf-8")
