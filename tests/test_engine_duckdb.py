@@ -98,7 +98,7 @@ def test_readme_http_join_runs(con, server, monkeypatch):
 
 
 def test_wildcard_over_http_is_refused(con, server):
-    """DuckDB refuses data/*.parquet over HTTP, which is why README names every file."""
+    """DuckDB refuses data/*.parquet over HTTP, as README says, naming every file instead."""
     base, _ = server
     with pytest.raises(duckdb.Error, match=r"(?i)glob"):
         con.execute("SELECT count(*) FROM read_parquet(?)", [f"{base}/{VERSION}/data/*.parquet"]).fetchall()
