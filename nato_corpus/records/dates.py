@@ -25,10 +25,23 @@ class DateError(ValueError):
     """An EDTF string that cannot be parsed, or an interval that ends before it starts."""
 
 
+class _YearOutOfRange(ValueError):
+    """An EDTF year (such as 0000, 1 BC) that a Python date cannot hold."""
+
+
 def _day(struct) -> dt.date | None:
     if struct is None or isinstance(struct, float):  # edtf gives +-inf for open ends
         return None
+    if not dt.MINYEAR <= struct.tm_year <= dt.MAXYEAR:
+        raise _YearOutOfRange(struct.tm_year)
     return dt.date(struct.tm_year, struct.tm_mon, struct.tm_mday)
+
+
+def _year_error(value: str) -> DateError:
+    return DateError(
+        f"{value!r} reaches outside the years 0001-9999, which this corpus cannot date"
+        " (EDTF year 0000 is 1 BC); write a year from 0001 on, or 'unknown'"
+    )
 
 
 def _section_bounds(section) -> tuple[dt.date | None, dt.date | None]:
@@ -118,13 +131,18 @@ def _bounds(value: str) -> tuple[dt.date | None, dt.date | None]:
     except Exception as exc:  # the parser raises several types; all mean "not EDTF"
         raise DateError(f"{value!r} is not an EDTF date") from exc
     if isinstance(parsed, (edtf.Interval, edtf.parser.parser_classes.Level1Interval)):
-        early, _ = _section_bounds(parsed.lower)
-        _, late = _section_bounds(parsed.upper)
+        try:
+            early, _ = _section_bounds(parsed.lower)
+            _, late = _section_bounds(parsed.upper)
+        except _YearOutOfRange:
+            raise _year_error(value) from None
         if early and late and late < early:
             raise DateError(f"the interval {value!r} ends before it starts")
         return early, late
     try:
         return _day(parsed.lower_strict()), _day(parsed.upper_strict())
+    except _YearOutOfRange:
+        raise _year_error(value) from None
     except Exception as exc:  # e.g. level-2 forms the bounds code does not handle
         raise DateError(f"{value!r} is an EDTF form this corpus does not support") from exc
 
