@@ -66,5 +66,5 @@ def test_readme_sql_example_runs(monkeypatch):
     monkeypatch.chdir(REPO)
     sql = _blocks("sql")[0]  # the first: the release on disk (the one over HTTP: test_engine_duckdb.py)
     rows = duckdb.sql(sql).fetchall()
-    occurrences = duckdb.sql("SELECT count(*) FROM 'dist/1.0.0/data/quote_occurrences.parquet'").fetchall()[0][0]
+    occurrences = duckdb.sql("SELECT count(*) FROM 'dist/1.1.0/data/quote_occurrences.parquet'").fetchall()[0][0]
     assert len(rows) == occurrences
