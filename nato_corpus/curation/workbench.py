@@ -166,7 +166,10 @@ def _record(stem: str, data: bytes, text: str, digest: str, *, url, captured, si
     except ValidationError as exc:
         from .messages import plain_reason
 
-        reasons = "; ".join(f"{'.'.join(map(str, e['loc']))}: {plain_reason(e)}" for e in exc.errors(include_url=False))
+        first: dict = {}  # a union field (a URL or 'unknown') fails once per branch: its first reason
+        for error in exc.errors(include_url=False):
+            first.setdefault(error["loc"][0], error)
+        reasons = "; ".join(f"{name}: {plain_reason(error)}" for name, error in first.items())
         raise UsageError(f"the capture record would not be valid ({reasons}); nothing was written") from None
     return record
 
@@ -217,13 +220,16 @@ def capture_texts(raw_dir: str | os.PathLike) -> dict[str, CaptureText]:
 
 
 def pick(texts: dict[str, CaptureText], names: list[str] | None) -> list[CaptureText]:
-    """The captures ``names`` give (an id, a stem or a file name; all when empty)."""
+    """The captures ``names`` give (an id, a stem, a file name or a stem's unique start; all when empty)."""
     if not names:
         return list(texts.values())
     picked = []
     for name in names:
         stem = Path(name).name.removesuffix(".txt").removeprefix("capture:").lower()
         found = texts.get(f"capture:{stem}")
+        if found is None:  # a number or the start of a stem, when it names one capture
+            starting = [t for i, t in texts.items() if i.startswith(f"capture:{stem}")] if stem else []
+            found = starting[0] if len(starting) == 1 else None
         if found is None:
             known = ", ".join(t.file.removesuffix(".txt") for t in texts.values()) or "none"
             raise UsageError(f"{name!r}: no such capture in raw/captures/ (captures: {known})")
@@ -341,7 +347,7 @@ def find_span(raw_dir: str | os.PathLike, capture: str, words: str) -> list[tupl
         return spans
     from .checks import _closest
 
-    ratio, offset, closest = _closest(text, words, 0, 0)
+    ratio, offset, closest = _closest(text, words, -1, -1)  # no recorded span to start from
     line = text.count("\n", 0, offset) + 1
     raise NotFound(
         f"{words!r} is not in {found.id}; closest text (line {line}, offset {offset}, {ratio:.0%} alike): "
