@@ -69,11 +69,6 @@ def test_a_run_is_recorded_by_a_span_missing_only_punctuation():
     assert not quoting.recorded(run, [(3, 11)])
 
 
-def test_the_three_captures_have_no_unrecorded_quotation():
-    """Every quoted run in raw/'s captures is a recorded occurrence (`quotes unrecorded` lists nothing)."""
-    assert workbench.unrecorded(REPO / "raw") == []
-
-
 # --------------------------------------------------------------------------- capture add
 
 
