@@ -345,9 +345,9 @@ def find_span(raw_dir: str | os.PathLike, capture: str, words: str) -> list[tupl
         at = text.find(words, at + 1)
     if spans:
         return spans
-    from .checks import _closest
+    from .nearest import closest_text
 
-    ratio, offset, closest = _closest(text, words, -1, -1)  # no recorded span to start from
+    ratio, offset, closest = closest_text(text, words, -1)  # no recorded span to start from
     line = text.count("\n", 0, offset) + 1
     raise NotFound(
         f"{words!r} is not in {found.id}; closest text (line {line}, offset {offset}, {ratio:.0%} alike): "
