@@ -256,6 +256,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_lineage_parser(commands)
     add_cite_parser(commands)
     add_release_on_parser(commands)
+    from .commands.curate import add_curate_parsers
+
+    add_curate_parsers(commands)
     return parser
 
 

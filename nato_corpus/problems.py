@@ -71,12 +71,15 @@ _RULES = [
     Rule("translation-language", "evidence", "error", "A translation without its original language, or an original language on an untranslated text", "Set original_language for a translated quote or document (and only then), different from language."),
     Rule("status-reason", "evidence", "error", "A disputed, misattributed or superseded record without a reason", "Say in status_reason why the record is not current."),
     Rule("comment-as-fact", "evidence", "error", "A reader comment cited as evidence of an event", "Reader comments are opinion: cite the document the comment relays instead."),
+    Rule("quote-same-span", "evidence", "error", "Two quotation records on the same span of a capture", "Keep one record per quotation; when one replaces the other, set status: superseded on the old one and name the new one's id in its status_reason."),
+    Rule("quote-unquoted", "evidence", "warning", "A quotation whose words stand in no quotation marks in its capture", "Check the span; if the words are quoted on purpose without marks, say why in the quote's notes, in a sentence starting 'Unquoted:'."),
     Rule("unused-record", "evidence", "warning", "An actor or capture no record refers to", "Refer to it from a record, or remove it."),
     # releases (nato-corpus validate dist/<version>)
     Rule("release-descriptor", "release", "error", "The release's datapackage.json is missing or not a valid Data Package", "Download the release again; if you built it, rebuild it with `nato-corpus build`."),
     Rule("release-file-missing", "release", "error", "A file the descriptor lists is missing", "Download the release again; a release is complete or not at all."),
     Rule("release-hash-mismatch", "release", "error", "A file's sha256 or size differs from the descriptor", "The file is corrupted or was changed: download it again."),
     Rule("release-index-mismatch", "release", "error", "The descriptor's sha256 differs from the release index", "The release was changed after publication: download it again, and never edit a release."),
+    Rule("release-notes-unchanged", "release", "error", "A new version's release notes are those of the previous version", "Describe what this version changes in `changes` in raw/corpus.yaml, then build again."),
     Rule("release-table", "release", "error", "A table's columns, types, constraints or keys differ from its schema", "Rebuild the release; a published table must match its Table Schema."),
 ]
 

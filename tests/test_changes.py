@@ -54,6 +54,7 @@ def dist(tmp_path_factory) -> Path:
     )
     _edit(raw / "corpus.yaml", "version: 1.0.0", "version: 1.1.0")
     _edit(raw / "corpus.yaml", "released: 2025-01-02", "released: 2025-02-03")
+    _edit(raw / "corpus.yaml", "changes: First release of the mini corpus.", "changes: The second release.")
     assert build(raw, dist).status == "built"
     return dist
 

@@ -106,7 +106,9 @@ def test_diff_between_two_releases(setup):
     raw, dist = setup
     corpus = raw / "corpus.yaml"
     corpus.write_text(
-        corpus.read_text(encoding="utf-8").replace("version: 1.0.0", "version: 1.1.0"),
+        corpus.read_text(encoding="utf-8")
+        .replace("version: 1.0.0", "version: 1.1.0")
+        .replace("changes: First release of the mini corpus.", "changes: The edits of this test."),
         encoding="utf-8",
     )
     build(raw, dist)

@@ -47,6 +47,7 @@ def _release_next(repo: Path) -> None:
     raw = repo / "raw"
     _edit(raw / "corpus.yaml", "version: 1.0.0", "version: 1.1.0")
     _edit(raw / "corpus.yaml", "released: 2025-01-02", "released: 2025-02-03")
+    _edit(raw / "corpus.yaml", "changes: First release of the mini corpus.", "changes: The second release.")
     _edit(raw / "events" / "events.yaml", "who replied a week later", "who answered a week later")
 
 

@@ -354,6 +354,8 @@ CHECKS = (
     check_evidence_kinds,
     check_unused,
 )
+from .workbench_checks import CHECKS as _WORKBENCH  # noqa: E402 - its rules use the helpers above
+CHECKS += _WORKBENCH
 
 
 def run(

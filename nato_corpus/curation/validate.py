@@ -24,7 +24,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import checks, reader
+from . import checks, messages, reader
 from ..records import dates
 from ..errors import UsageError
 from ..records.refs import ID_FIELDS
@@ -140,9 +140,7 @@ def _schema_problems(entry: reader.Entry, exc: ValidationError) -> list[Problem]
 
 
 def _reason(error: dict) -> str:
-    if error["type"] == "literal_error" and "expected" in error.get("ctx", {}):
-        return f"expected one of {error['ctx']['expected']}"
-    return error["msg"]
+    return messages.plain_reason(error)
 
 
 def check_raw(root: str | os.PathLike = "raw", cache_dir: str | os.PathLike | None = None) -> Checked:
@@ -304,4 +302,4 @@ def _validating_modules() -> list:
     from .. import problems
     from ..records import grades, models
 
-    return [reader, models, dates, grades, problems, sys.modules[__name__]]
+    return [reader, messages, models, dates, grades, problems, sys.modules[__name__]]

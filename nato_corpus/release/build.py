@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 from .. import errors
-from . import layout, project
+from . import layout, notes, project
 from .layout import DESCRIPTOR, INDEX
 from .package import render_release
 
@@ -74,6 +74,8 @@ def build(
     target = dist / version
     if dist.is_dir():
         remove_stale(dist)
+    if not target.exists():  # a new version: its notes must say what it changes
+        notes.refuse_unchanged(raw_dir, dist, checked.corpus)
     files = render_release(checked, dist_dir=dist)
 
     if check:
