@@ -70,7 +70,7 @@ def test_a_table_claiming_millions_of_rows_in_a_small_file_is_refused_unread(rel
     found = _run(CHECK.format(path=str(release)))
     messages = [m for code, m in found["problems"] if code == "release-table" and m.startswith("quotes:")]
     assert messages and "claims 5,000,000 rows in a file of" in messages[0] and "refused without decoding" in messages[0]
-    assert found["peak_mb"] < 400  # decoding it would take over 1,000 MB
+    assert found["peak_mb"] < 700  # decoding it would take over 1,000 MB (the rest of the check needs ~400)
 
 
 def test_rows_that_differ_from_the_declared_x_rows_are_refused(release):
@@ -121,7 +121,7 @@ def test_a_link_to_a_device_is_not_read(release, device):
     (release / QUOTES).symlink_to(device)
     found = _run(CHECK.format(path=str(release)), timeout=60)
     assert any(code == "release-file-missing" and "data/quotes.parquet" in m for code, m in found["problems"])
-    assert found["peak_mb"] < 400
+    assert found["peak_mb"] < 700
 
 
 def test_a_link_out_of_the_release_is_not_read(release, tmp_path):
