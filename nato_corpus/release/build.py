@@ -66,6 +66,8 @@ def build(
     """
     from ..curation.validate import check_raw
 
+    if Path(dist_dir).exists() and not Path(dist_dir).is_dir():
+        raise errors.UsageError(f"{dist_dir} is not a folder; pass the folder releases are written in (--dist), such as dist")
     checked = check_raw(raw_dir)
     if not checked.report.ok or checked.corpus is None:
         raise errors.ValidationFailed(checked.report)
