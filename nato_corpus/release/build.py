@@ -76,7 +76,10 @@ def build(
     target = dist / version
     if dist.is_dir():
         remove_stale(dist)
-    files = render_release(checked, dist_dir=dist)
+    try:
+        files = render_release(checked, dist_dir=dist)
+    except layout.FormatError as exc:  # dist/index.json or an earlier release is not usable
+        raise errors.UsageError(f"cannot build into {dist}: {exc}; restore it from version control or remove it") from None
 
     if check:
         differences = _compare(files, target)
