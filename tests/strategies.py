@@ -227,5 +227,5 @@ def release_changes(draw, files: list[str]):
     """Changes to make to a copy of a release folder holding ``files`` (relative paths):
     a list of (action, file, data) applied by the test (see tests/test_fuzz_inputs.py)."""
     actions = st.sampled_from(["bytes", "truncate", "delete", "folder", "link-out", "link-in", "append"])
-    change = st.tuples(actions, st.sampled_from(files), st.binary(max_size=64))
+    change = st.tuples(actions, st.sampled_from(files), st.binary(min_size=1, max_size=64))
     return draw(st.lists(change, min_size=1, max_size=3))

@@ -110,7 +110,8 @@ def test_check_release_reports_any_damaged_folder(changes):
             if action == "bytes":
                 path.write_bytes(data)
             elif action == "truncate":
-                path.write_bytes((RELEASE / name).read_bytes()[: len(data)])
+                original = (RELEASE / name).read_bytes()
+                path.write_bytes(original[: min(len(data), len(original) - 1)])
             elif action == "folder":
                 path.mkdir()
             elif action == "link-out":

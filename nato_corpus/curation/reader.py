@@ -150,7 +150,9 @@ def _tagged(tag: str, value: str, event) -> Any:
         if constructor is None:
             raise ValueError(tag)
         _plain(value)
-        return constructor(yaml.ScalarNode(tag, value))
+        found = constructor(yaml.ScalarNode(tag, value))
+        scalars.check_float(value, found)  # !!float 1e400
+        return found
     except scalars.Refused as refused:
         raise _refuse(refused.code, refused.message, event) from None
     except (ValueError, KeyError, TypeError):

@@ -1,28 +1,31 @@
 """How raw/ reads a plain (unquoted) YAML scalar, and which plain scalars it refuses.
 
 A plain scalar is read as YAML 1.1 reads it (PyYAML's resolver: null, booleans, numbers),
-except that timestamps stay text (dates are EDTF text). But YAML 1.1 and YAML 1.2 (its
-core schema, which most other tools now read) disagree on some plain scalars, and a file
-of raw/ must mean the same thing to every reader. So :func:`plain` refuses:
+except that timestamps stay text (dates are EDTF text). YAML 1.1 and YAML 1.2 (its core
+schema, which most other tools now read) disagree on some plain scalars, so :func:`plain`
+refuses the ones YAML 1.1 reads as a value other than text and YAML 1.2 reads otherwise
+(a value raw/ would otherwise change silently for one of the two):
 
-- every plain scalar that YAML 1.1 and YAML 1.2 read as different values: leading zeros
-  (``010`` is 8 in 1.1 and 10 in 1.2; ``08`` is text in 1.1), sexagesimal numbers
-  (``1:30`` is 90 in 1.1), underscores (``1_000``), binary ``0b11`` and octal ``0o17``,
-  exponents without a sign or a point (``1e5``, ``1.5e3``: text in 1.1), ``-.5``,
+- leading zeros (``010`` is 8 in 1.1 and 10 in 1.2; ``007``, ``00.5`` too), sexagesimal
+  numbers (``1:30`` is 90 in 1.1, text in 1.2), underscores (``1_000``), binary ``0b11``,
   ``yes``/``no``/``on``/``off`` (booleans in 1.1 only), and 1.1's ``<<`` and ``=``;
 - hexadecimal ``0x1f`` (the same number in both, but text to JSON-schema readers, and
-  1.1 also allows ``0x_1f``), and ``y``/``n``/``Y``/``N`` (booleans in the YAML 1.1
-  specification, text to PyYAML and YAML 1.2);
+  1.1 also allows ``0x_1f``);
 - integers outside 64 bits (a release's tables store int64), and numbers no reader keeps
-  whole: numbers of more than :data:`MAX_DIGITS` digits (Python
-  refuses to convert such integers, and converting them takes quadratic time) and decimals
-  too large for a float (they would silently become infinity). A plain scalar longer than
-  ``MAX_DIGITS + 64`` characters is read without regular expressions: made only of the
-  characters numbers are written with, it is refused as too long a number; otherwise it
-  is text (no boolean or null is that long).
+  whole: numbers of more than :data:`MAX_DIGITS` digits (Python refuses to convert such
+  integers, and converting them takes quadratic time) and decimals too large for a float
+  (they would silently become infinity). A plain scalar longer than ``MAX_DIGITS + 64``
+  characters is read without regular expressions: made only of the characters numbers
+  are written with, it is refused as too long a number; otherwise it is text (no
+  boolean or null is that long).
 
-Forms both read alike stay allowed: ``12``, ``+12``, ``-3``, ``0``, ``1.5``, ``.5``,
-``1.``, ``1.5e+3``, ``.inf``, ``.nan``, ``~``, ``null``, ``true``, ``False``, dates.
+Plain scalars YAML 1.1 reads as text stay text, even where YAML 1.2 would read a number
+(``08``, ``0o17``, ``1e5``, ``1.5e3``, ``-.5``) or the 1.1 specification a boolean (``y``,
+``n``): PyYAML's emitter writes such strings unquoted, so refusing them would refuse the
+files a YAML emitter writes; raw/ reads them as the text the emitter meant, and a field
+that wants a number reports them as a wrong type. Forms both read alike stay allowed:
+``12``, ``+12``, ``-3``, ``0``, ``1.5``, ``.5``, ``1.``, ``1.5e+3``, ``.inf``, ``.nan``,
+``~``, ``null``, ``true``, ``False``, dates.
 
 A refusal raises :class:`Refused`, whose message says how to write the value. The
 reader turns it into a problem placed at the scalar. Any other reader of raw/ (a faster
@@ -65,7 +68,6 @@ _CORE = [
     (re.compile(r"\.(?:nan|NaN|NAN)\Z"), lambda value: math.nan),
 ]
 _HEX = re.compile(r"[-+]?0x", re.IGNORECASE)
-_SPEC_BOOLEANS = {"y", "Y", "n", "N"}
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9_]")
 #: the characters a number can be written with, in either version; what a number starts with
 _NUMBER_CHARS = "0123456789abcdefABCDEFxob_:.+-"
@@ -101,12 +103,14 @@ def plain(value: str) -> Any:
     if value in ("<<", "="):  # YAML 1.1's merge and value keys; text in YAML 1.2
         raise Refused("yaml-ambiguous", f"{value!r} is a special key in YAML 1.1 but text in YAML 1.2: quote it")
     old = _read_11(value)
+    if isinstance(old, str):  # text to YAML 1.1, and so to PyYAML's emitter: kept as text
+        return old
     new = _read_12(value)
     numbers = [reading for reading in (old, new) if _is_number(reading)]
     if numbers and _LEADING_ZERO.match(value):
         raise Refused(
             "yaml-ambiguous",
-            f"{value!r} starts with a zero, which YAML 1.1 reads as octal (or text) and YAML 1.2 as decimal: "
+            f"{value!r} starts with a zero, which YAML readers disagree on (YAML 1.1 reads 010 as octal 8, YAML 1.2 as 10): "
             + _advice(numbers),
         )
     if not _same(old, new):
@@ -117,16 +121,16 @@ def plain(value: str) -> Any:
         )
     if numbers and _HEX.match(value):
         raise Refused("yaml-ambiguous", f"{value!r} is hexadecimal, which not every YAML reader reads as a number: " + _advice(numbers))
-    if value in _SPEC_BOOLEANS:
-        raise Refused(
-            "yaml-ambiguous",
-            f"{value!r} is a boolean in the YAML 1.1 specification but text to PyYAML and YAML 1.2: " + _advice([], boolean=True),
-        )
     if type(old) is int and not -INT64_MAX - 1 <= old <= INT64_MAX:
         raise _too_large(value)
-    if isinstance(old, float) and math.isinf(old) and "inf" not in value.lower():
-        raise Refused("out-of-range", f"{_shown(value)} is too large for a number (it would be read as infinity); quote it if it is text")
+    check_float(value, old)
     return old
+
+
+def check_float(value: str, number: Any) -> None:
+    """Refuse a decimal too large for a float (read as infinity without saying so)."""
+    if isinstance(number, float) and math.isinf(number) and "inf" not in value.lower():
+        raise Refused("out-of-range", f"{_shown(value)} is too large for a number (it would be read as infinity); quote it if it is text")
 
 
 def _read_11(value: str) -> Any:
