@@ -1,7 +1,8 @@
 """The `nato-corpus` command: thin commands over the library.
 
-Each command is one function; its docstring is its --help. Library errors become a
-one-line message on stderr and exit code 2; problems in data exit 1; success exits 0.
+Each command is one function; its docstring is its --help. Library errors, unusable
+paths and settings become a one-line message on stderr and exit code 2; problems in data
+exit 1; success exits 0; Ctrl-C exits 130 and a closed output pipe 141, quietly.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+
+from .terminal import EXIT_INTERRUPTED, EXIT_PIPE, escape, escape_json, prepare_streams, safe_start, say, silence_stdout
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -25,7 +28,7 @@ def _escape_property(text: str) -> str:
 def format_report(report, fmt: str) -> str:
     """Render a Report as text, json or GitHub workflow commands."""
     if fmt == "json":
-        return report.to_json()
+        return escape_json(report.to_json())
     from .problems import RULES, Problem
 
     problems = sorted(report.problems, key=Problem.sort_key)
@@ -41,9 +44,10 @@ def format_report(report, fmt: str) -> str:
             body = p.message + (f" [{p.record}]" if p.record else "") + (f" Fix: {p.hint}" if p.hint else "")
             lines.append(f"::{p.severity} {','.join(props)}::{_escape_data(body)}")
     else:
-        for p in problems:
+        for p in problems:  # text from outside (names, keys, values) is escaped: one problem, one line
             where = ":".join(str(part) for part in (p.file, p.line, p.column) if part is not None) or report.source
-            lines.append(f"{where}: {p.code} {p.message}" + (f" [{p.record}]" if p.record else ""))
+            record = f" [{escape(p.record)}]" if p.record else ""
+            lines.append(f"{safe_start(escape(where))}: {p.code} {escape(p.message)}{record}")
         if problems:
             lines.append("")
             lines.append("How to fix:")
@@ -51,7 +55,7 @@ def format_report(report, fmt: str) -> str:
                 lines.append(f"  {code}: {RULES[code].hint}")
     counts = ", ".join(f"{kind} {n}" for kind, n in sorted(report.counts.items()))
     verdict = "clean" if report.ok and not report.problems else ("ok (warnings only)" if report.ok else "NOT clean")
-    summary = f"{report.source}: {verdict}: {len(report.errors)} error(s), {len(report.warnings)} warning(s)"
+    summary = f"{safe_start(escape(report.source))}: {verdict}: {len(report.errors)} error(s), {len(report.warnings)} warning(s)"
     lines.append(summary + (f"; {counts}" if counts else ""))
     return "\n".join(lines)
 
@@ -273,20 +277,39 @@ def _version() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
+    prepare_streams()
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:
+        say("interrupted")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader of our output has gone (| head): end quietly
+        silence_stdout()
+        return EXIT_PIPE
+
+
+def _run(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     from .errors import NatoCorpusError
 
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at the interpreter's exit
+        return code
+    except (KeyboardInterrupt, BrokenPipeError):
+        raise
     except NatoCorpusError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        say(f"error: {exc}")
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+    except OSError as exc:  # a path or folder the system refuses: the caller's to fix
+        name = exc.filename if exc.filename is not None else ""
+        where = f" {name}" if name else ""
+        say(f"error: cannot use{where}: {exc.strerror or exc}; check the path, that it is the kind "
+            "(file or folder) the command expects, and its permissions")
         return EXIT_USAGE
     except Exception as exc:  # the edge: never a traceback for a user
-        print(f"internal error: {type(exc).__name__}: {exc}. Please report it with the command you ran.", file=sys.stderr)
+        say(f"internal error: {type(exc).__name__}: {exc}. Please report it with the command you ran.")
         return EXIT_USAGE
 
 

@@ -33,6 +33,7 @@ _RULES = [
     Rule("yaml-syntax", "file", "error", "A YAML file cannot be parsed", "Fix the YAML at the line and column given (indentation, a missing colon, an unclosed quote)."),
     Rule("yaml-duplicate-key", "file", "error", "A mapping has the same key twice", "Keep one of the two keys; YAML would silently drop the first."),
     Rule("yaml-unsupported", "file", "error", "A YAML feature raw/ does not allow (aliases, tags, complex keys, deep nesting)", "Write plain values: no anchors/aliases (*x), no tags (!x), at most 32 levels of nesting."),
+    Rule("yaml-ambiguous", "file", "error", "A plain value YAML 1.1 and YAML 1.2 read differently (010, 1:30, 1_000, 0x1f, yes, on)", "Quote it if it is text; write a plain decimal number (no leading zeros, underscores or colons) or true/false if it is not."),
     Rule("file-structure", "file", "error", "A file does not have the expected shape", "A record file holds a YAML list of mappings (`- id: ...`); raw/corpus.yaml holds one mapping."),
     Rule("unexpected-file", "file", "error", "A file in a place raw/ does not use", "Move it: records go in raw/<type>/*.yaml, capture texts in raw/captures/*.txt (see README, 'Adding a record')."),
     Rule("symlink-outside", "file", "error", "A symbolic link points outside raw/", "Replace the link by the file itself."),

@@ -148,3 +148,84 @@ def value_paths(value, prefix=()):
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from value_paths(item, prefix + (index,))
+
+
+# --- input from outside: JSON documents, release descriptors and indexes, settings ----------
+
+#: any JSON value (numbers within what JSON parsers keep, text of any characters but surrogates)
+JSON_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
+)
+JSON = st.recursive(
+    JSON_SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+def _paths(value, prefix=()):
+    """Every path (tuple of keys and indices) into a JSON value, the value itself first."""
+    yield prefix
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, prefix + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _paths(item, prefix + (index,))
+
+
+@st.composite
+def json_mutations(draw, document):
+    """``document`` (a JSON value) with one to three places replaced, removed or added to."""
+    import copy
+
+    value = copy.deepcopy(document)
+    for _ in range(draw(st.integers(1, 3))):
+        paths = list(_paths(value))
+        path = draw(st.sampled_from(paths))
+        if not path:
+            value = draw(JSON)
+            continue
+        parent = value
+        for part in path[:-1]:
+            parent = parent[part]
+        action = draw(st.sampled_from(["replace", "remove", "add"]))
+        if action == "remove":
+            del parent[path[-1]]
+        elif action == "add" and isinstance(parent, dict):
+            parent[draw(st.text(max_size=10))] = draw(JSON)
+        elif action == "add":
+            parent.insert(path[-1], draw(JSON))
+        else:
+            parent[path[-1]] = draw(JSON)
+    return value
+
+
+def indexes():
+    """Release index files: any JSON, or the shape of index.json with odd versions and pins."""
+    pins = st.fixed_dictionaries({"descriptor_sha256": st.text("0123456789abcdef", min_size=0, max_size=64) | JSON, "path": JSON})
+    shaped = st.fixed_dictionaries(
+        {"name": JSON, "latest": JSON, "versions": st.dictionaries(st.text(max_size=12), pins | JSON, max_size=3) | JSON}
+    )
+    return JSON | shaped
+
+
+#: values an environment variable might hold: numbers written oddly, words, paths, control text
+ENVIRONMENT_VALUES = st.one_of(
+    st.sampled_from(["", " ", "0", "1", "-1", "30", "0.001", "1e999", "inf", "-inf", "nan", "NaN", "1_0", "0x10",
+                     "yes", "no", "on", "off", "maybe?", "TRUE", "\t1\n", "10s", "٣", "１"]),
+    st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12),
+)
+
+
+@st.composite
+def release_changes(draw, files: list[str]):
+    """Changes to make to a copy of a release folder holding ``files`` (relative paths):
+    a list of (action, file, data) applied by the test (see tests/test_fuzz_inputs.py)."""
+    actions = st.sampled_from(["bytes", "truncate", "delete", "folder", "link-out", "link-in", "append"])
+    change = st.tuples(actions, st.sampled_from(files), st.binary(min_size=1, max_size=64))
+    return draw(st.lists(change, min_size=1, max_size=3))

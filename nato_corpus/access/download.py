@@ -100,6 +100,9 @@ def download(
     """
     version = check_version(version)
     cache = cache_root(cache_dir)
+    if cache.exists() and not cache.is_dir():
+        _make_cache(cache)  # says why a file cannot be the cache, even when nothing is fetched
+    offline = _env_flag(OFFLINE_ENV)
     target = cache / version
     pin = bundled.pin(version)
 
@@ -112,7 +115,6 @@ def download(
             _mark_verified(target)
             return target
 
-    offline = _env_flag(OFFLINE_ENV)
     source = None if offline else _source(base_url)
     if source is None:
         if cache_problem is not None:
@@ -446,8 +448,18 @@ def _make_cache(cache: Path) -> None:
         ) from None
 
 
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"", "0", "false", "no", "off"}
+
+
 def _env_flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+    """A yes/no environment variable: 1/true/yes/on or 0/false/no/off (or unset); anything
+    else is refused, so that a typo never silently means "no"."""
+    value = os.environ.get(name, "")
+    word = value.strip().lower()
+    if word in _TRUE or word in _FALSE:
+        return word in _TRUE
+    raise errors.UsageError(f"{name}={value!r} is not usable: set it to 1 (yes) or 0 (no), or unset it")
 
 
 

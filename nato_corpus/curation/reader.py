@@ -15,7 +15,8 @@ YAML is read from libyaml's event stream (PyYAML's C parser), so every key and
 value keeps its line and column, duplicate keys are caught (YAML itself would keep
 the last silently), and aliases, tags and deep nesting are refused before they can
 expand, construct objects or exhaust the stack. Plain scalars resolve as YAML 1.1
-does, except that timestamps stay strings (dates are EDTF text).
+does, except that timestamps stay strings (dates are EDTF text) and that the forms
+YAML 1.1 and 1.2 read differently are refused (see :mod:`.scalars`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import yaml
 
 from ..records.models import RECORD_TYPES
 from ..problems import Problem
+from . import scalars
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 32
@@ -119,23 +121,16 @@ _SCALARS = {
 }
 _STANDARD = {_STR, _TIMESTAMP, "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "!", *_SCALARS}
 #: YAML 1.1's implicit types of plain scalars, by first character (PyYAML's Resolver)
-_IMPLICIT = yaml.resolver.Resolver.yaml_implicit_resolvers
+_IMPLICIT = scalars.IMPLICIT
 _NO_KEY = object()
 #: short plain scalars (keys, ids, codes, numbers) as read before: they repeat, so one copy each
 _SHORT_PLAIN: dict[str, Any] = {}
 _SHORT = 80
 _SHORT_KEPT = 200_000
 
-
-def _plain(value: str) -> Any:
-    """A plain (unquoted) scalar as YAML 1.1 reads it, except that timestamps stay text."""
-    for tag, pattern in _IMPLICIT.get(value[:1], ()):
-        if pattern.match(value):
-            if tag == "tag:yaml.org,2002:int" and value.isdigit() and (value[0] != "0" or value == "0"):
-                return int(value)  # the common case, without the constructor's generality
-            constructor = _SCALARS.get(tag)
-            return constructor(yaml.ScalarNode(tag, value)) if constructor else value
-    return value  # str, and the tags raw/ reads as text (timestamp, merge, value)
+#: a plain (unquoted) scalar as raw/ reads it: YAML 1.1, timestamps as text, ambiguous forms
+#: refused (raises scalars.Refused)
+_plain = scalars.plain
 
 
 def _short_plain(value: str) -> Any:
@@ -146,14 +141,20 @@ def _short_plain(value: str) -> Any:
 
 
 def _tagged(tag: str, value: str, event) -> Any:
-    """A scalar with an explicit standard tag (!!int 3, !!str 3)."""
+    """A scalar with an explicit standard tag (!!int 3, !!str 3); the value is read as a plain
+    scalar first, so a tag never lets through a form raw/ refuses unquoted."""
     if tag in (_STR, _TIMESTAMP, "!"):
         return value
     constructor = _SCALARS.get(tag)
     try:
         if constructor is None:
             raise ValueError(tag)
-        return constructor(yaml.ScalarNode(tag, value))
+        _plain(value)
+        found = constructor(yaml.ScalarNode(tag, value))
+        scalars.check_float(value, found)  # !!float 1e400
+        return found
+    except scalars.Refused as refused:
+        raise _refuse(refused.code, refused.message, event) from None
     except (ValueError, KeyError, TypeError):
         raise _refuse(
             "yaml-unsupported", f"{value!r} is not a valid {tag.rsplit(':', 1)[-1]}; write a plain value", event
@@ -264,11 +265,14 @@ def _events(text: str, positions: bool) -> tuple[Any, dict | None, dict | None, 
             value = event.value
             if tag is None or tag == "!":
                 if event.implicit[0] and not event.style:  # plain: maybe a number, a boolean, null
-                    if len(value) < _SHORT:
-                        known = _SHORT_PLAIN.get(value, _NO_KEY)
-                        value = _short_plain(value) if known is _NO_KEY else known
-                    elif value[:1] in _IMPLICIT:
-                        value = _plain(value)
+                    try:
+                        if len(value) < _SHORT:
+                            known = _SHORT_PLAIN.get(value, _NO_KEY)
+                            value = _short_plain(value) if known is _NO_KEY else known
+                        elif value[:1] in _IMPLICIT:
+                            value = _plain(value)
+                    except scalars.Refused as refused:
+                        raise _refuse(refused.code, refused.message, event) from None
             elif tag in _STANDARD:
                 value = _tagged(tag, value, event)
             else:

@@ -66,6 +66,8 @@ def build(
     """
     from ..curation.validate import check_raw
 
+    if Path(dist_dir).exists() and not Path(dist_dir).is_dir():
+        raise errors.UsageError(f"{dist_dir} is not a folder; pass the folder releases are written in (--dist), such as dist")
     checked = check_raw(raw_dir)
     if not checked.report.ok or checked.corpus is None:
         raise errors.ValidationFailed(checked.report)
@@ -76,7 +78,10 @@ def build(
         remove_stale(dist)
     if not target.exists():  # a new version: its notes must say what it changes
         notes.refuse_unchanged(raw_dir, dist, checked.corpus)
-    files = render_release(checked, dist_dir=dist)
+    try:
+        files = render_release(checked, dist_dir=dist)
+    except layout.FormatError as exc:  # dist/index.json or an earlier release is not usable
+        raise errors.UsageError(f"cannot build into {dist}: {exc}; restore it from version control or remove it") from None
 
     if check:
         differences = _compare(files, target)

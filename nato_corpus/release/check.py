@@ -89,7 +89,11 @@ class _Checker:
         if not isinstance(descriptor, dict):
             self.add("release-descriptor", "the descriptor must be a JSON object")
             return None
-        self._package(descriptor)
+        try:
+            self._package(descriptor)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:  # a shape no check above foresaw
+            self.add("release-descriptor", f"the descriptor has a shape that cannot be checked ({type(exc).__name__}: {exc})")
+            return None
         return descriptor
 
     def _package(self, d: dict) -> None:
@@ -178,13 +182,13 @@ class _Checker:
             if f["name"] in seen:
                 bad(f"field {f['name']!r} is declared twice")
             seen.add(f["name"])
-            if f.get("type", "any") not in _TYPES:
+            if not isinstance(f.get("type", "any"), str) or f.get("type", "any") not in _TYPES:
                 bad(f"field {f['name']!r} has type {f.get('type')!r}, not a Table Schema type")
             if not isinstance(f.get("constraints", {}), dict):
                 bad(f"field {f['name']!r}: constraints must be an object")
         primary = schema.get("primaryKey", [])
         primary = [primary] if isinstance(primary, str) else primary
-        if not isinstance(primary, list) or any(key not in seen for key in primary):
+        if not isinstance(primary, list) or any(not isinstance(key, str) or key not in seen for key in primary):
             bad(f"primaryKey {primary!r} names fields the schema does not have")
         for fk in schema.get("foreignKeys", []) or []:
             fk_fields = fk.get("fields") if isinstance(fk, dict) else None
@@ -197,7 +201,7 @@ class _Checker:
             target_fields = {
                 f.get("name")
                 for f in ((target_resource or {}).get("schema") or {}).get("fields", [])
-                if isinstance(f, dict)
+                if isinstance(f, dict) and isinstance(f.get("name"), str)
             }
             if (
                 not isinstance(fk_fields, list)
@@ -313,7 +317,15 @@ class _Checker:
                 continue
             self.counts[name] = loaded[name].num_rows
         for name, table in loaded.items():
-            TableCheck(self, name, resources[name], table, present[name], loaded).run()
+            try:
+                TableCheck(self, name, resources[name], table, present[name], loaded).run()
+            except Exception as exc:  # a schema whose constraints are not of the shapes Table Schema allows
+                self.add(
+                    "release-table",
+                    f"{name}: cannot be checked against its schema, whose constraints or keys are malformed "
+                    f"({type(exc).__name__}: {exc})",
+                    file=present[name],
+                )
 
 
 def check_release(path: str | os.PathLike) -> Report:

@@ -250,7 +250,7 @@ def parse_index(data: bytes, what: str = INDEX) -> dict:
         if not isinstance(pin, str) or not _HEX64.fullmatch(pin):
             raise FormatError(f"{what}: version {version} has no descriptor_sha256 of 64 hex digits")
     latest = index.get("latest")
-    if latest is not None and latest not in versions:
+    if latest is not None and (not isinstance(latest, str) or latest not in versions):
         raise FormatError(f"{what}: latest = {latest!r} is not one of its versions")
     return {"name": index.get("name") or "nato-corpus", "latest": latest, "versions": versions}
 
