@@ -98,7 +98,7 @@ def validate_and_write(raw: str, release: str, out: str) -> dict:
     same settings (the tables are read from the built release beforehand, untimed)."""
     import pyarrow.parquet as pq
 
-    from nato_corpus.release.package import PARQUET_OPTIONS
+    from nato_corpus.release.layout import PARQUET_OPTIONS
     from nato_corpus.curation.validate import check_raw
 
     tables = {p.name: pq.read_table(p) for p in sorted(Path(release, "data").glob("*.parquet"))}
@@ -151,7 +151,7 @@ def plant_release(release: str, out: str) -> dict:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from nato_corpus.release.package import PARQUET_OPTIONS
+    from nato_corpus.release.layout import PARQUET_OPTIONS
 
     release, out = Path(release), Path(out)
     if out.exists():

@@ -7,20 +7,26 @@ all; none stops at the first problem.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from ..records import dates
 from ..records.refs import PREFIX_KIND, raw_references, referenced_ids, references
-from ..records.models import Capture, Document, Quote
+from ..records.models import Record, Capture, Document, Quote
 from ..problems import Problem
 from .nearest import Suggester, closest_text
-from .reader import CaptureFile
+from .reader import CaptureFile, Entry
 
-if TYPE_CHECKING:
-    from .validate import Located
 
 #: relations along which a document descends from another: these may not form a cycle
 DERIVATION = {"relays", "copies", "translates", "reports_on", "describes", "comments_on", "replies_to", "part_of"}
+
+
+@dataclass(slots=True)
+class Located:
+    """A valid record and the raw entry (file, line, positions) it came from."""
+
+    record: Record
+    entry: Entry
 
 
 class Index:

@@ -32,14 +32,6 @@ from ..records.models import RECORD_TYPES, Corpus, Record
 from ..problems import Problem, Report
 
 
-@dataclass(slots=True)
-class Located:
-    """A valid record and the raw entry (file, line, positions) it came from."""
-
-    record: Record
-    entry: reader.Entry
-
-
 @dataclass
 class FileResult:
     """What one record file yields when read and checked against its model (what the cache keeps)."""

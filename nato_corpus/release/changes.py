@@ -26,8 +26,6 @@ from . import layout
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from .diff import Diff
-
 NAME = "changes"
 PATH = f"{layout.DATA}/{NAME}.parquet"
 #: the kinds of change, in the order the changelog lists them
@@ -89,7 +87,7 @@ class ChangeRow:
     fields: tuple[str, ...] = ()
 
 
-def rows(change: Diff | None) -> list[ChangeRow]:
+def rows(change: Any) -> list[ChangeRow]:
     """The rows of changes.parquet for a diff (none for a first release, ``change=None``).
 
     >>> from nato_corpus.release.diff import Diff, TableDiff
@@ -180,7 +178,7 @@ def resource(
     """(path, Parquet bytes, descriptor resource with its Table Schema) of changes.parquet."""
     import pyarrow.parquet as pq
 
-    from .package import PARQUET_OPTIONS
+    from .layout import PARQUET_OPTIONS
 
     buffer = io.BytesIO()
     pq.write_table(table(found), buffer, **PARQUET_OPTIONS)

@@ -29,10 +29,9 @@ def view_resource(name: str, table, licenses: list[dict]) -> tuple[str, bytes, d
     import pyarrow.parquet as pq
 
     from .exports import VIEWS
-    from .package import PARQUET_MEDIATYPE, PARQUET_OPTIONS
 
     buffer = io.BytesIO()
-    pq.write_table(table, buffer, **PARQUET_OPTIONS)
+    pq.write_table(table, buffer, **layout.PARQUET_OPTIONS)
     data = buffer.getvalue()
     path = f"{layout.DATA}/{name}.parquet"
     spec = VIEWS[name]
@@ -40,7 +39,7 @@ def view_resource(name: str, table, licenses: list[dict]) -> tuple[str, bytes, d
         "name": name,
         "path": path,
         "format": "parquet",
-        "mediatype": PARQUET_MEDIATYPE,
+        "mediatype": layout.PARQUET_MEDIATYPE,
         "hash": f"sha256:{layout.sha256_bytes(data)}",
         "x_bytes": len(data),
         "description": f"A ready-joined view: {spec.description}",

@@ -26,7 +26,8 @@ from typing import Any
 from ..records.versions import is_version, version_key
 
 __all__ = [
-    "CARD", "DATA", "DESCRIPTOR", "INDEX", "TIMELINE", "Entry", "FormatError", "entries",
+    "CARD", "DATA", "DESCRIPTOR", "INDEX", "PARQUET_MEDIATYPE", "PARQUET_OPTIONS", "TIMELINE", "Entry",
+    "FormatError", "entries",
     "file_problem", "is_version", "json_bytes", "read_index", "safe_path", "sha256_bytes",
     "sha256_file", "verify_folder", "version_key", "with_version", "write_atomic",
 ]
@@ -37,6 +38,21 @@ CARD = "README.md"
 TIMELINE = "timeline.svg"
 DATA = "data"
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
+#: fixed writer settings: the bytes depend on the rows and these, nothing else
+PARQUET_OPTIONS: dict[str, Any] = {
+    "version": "2.6",
+    "compression": "zstd",
+    "compression_level": 9,
+    "use_dictionary": True,
+    "write_statistics": True,
+    "row_group_size": 1_000_000,
+    "data_page_size": 1 << 20,
+    "data_page_version": "1.0",
+    "store_schema": True,
+    "write_page_index": False,
+    "write_page_checksum": False,
+    "use_compliant_nested_type": True,
+}
 #: the most an index or a descriptor may weigh: nothing pins their size, so it is capped
 METADATA_CAP = 16 * 2**20
 #: the deepest JSON an index or descriptor may nest (Python's parser would recurse further)

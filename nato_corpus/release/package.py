@@ -19,26 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 from . import card as _card
 from . import changes, credits, diff, editions, layout, timeline
-from .layout import CARD, DESCRIPTOR, PARQUET_MEDIATYPE, TIMELINE
+from .layout import CARD, DESCRIPTOR, PARQUET_MEDIATYPE, PARQUET_OPTIONS, TIMELINE
 
 if TYPE_CHECKING:
     from .columns import TableSpec
 
-#: fixed writer settings: the bytes depend on the rows and these, nothing else
-PARQUET_OPTIONS: dict[str, Any] = {
-    "version": "2.6",
-    "compression": "zstd",
-    "compression_level": 9,
-    "use_dictionary": True,
-    "write_statistics": True,
-    "row_group_size": 1_000_000,
-    "data_page_size": 1 << 20,
-    "data_page_version": "1.0",
-    "store_schema": True,
-    "write_page_index": False,
-    "write_page_checksum": False,
-    "use_compliant_nested_type": True,
-}
 
 
 def parquet_bytes(table, spec: TableSpec) -> bytes:
