@@ -25,6 +25,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from . import checks, messages, reader
+from .checks import Located
 from ..records import dates
 from ..errors import UsageError
 from ..records.refs import ID_FIELDS
