@@ -99,3 +99,8 @@ def test_a_corrupted_facts_entry_is_a_miss(base_raw: Path, tmp_path: Path):
     for entry in (tmp_path / "cache").rglob("*.facts"):
         entry.write_bytes(entry.read_bytes().replace(b"actor:", b"actor:x", 1))
     assert quick_report(base_raw, cache).to_dict() == expected
+
+
+def test_the_quick_path_decides_every_cross_record_rule():
+    """Every rule of checks.CHECKS is decided by the quick path too (else it would always step aside)."""
+    assert {check.__name__ for check in checks.CHECKS} == quick.COVERED
