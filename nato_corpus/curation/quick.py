@@ -257,39 +257,40 @@ def _no_cycles(edges: list) -> None:
 
 # --- facts kept between runs ---------------------------------------------------------------
 
-_SHAPES = {  # field -> the types of the items of each entry (None: a plain id)
+_ID = (str,)
+_OPTIONAL_TEXT = (str, type(None))
+_OPTIONAL_DAY = (int, type(None))
+#: field -> the allowed (type of item, types of its parts...) of each entry; () for a plain id
+_SHAPES = {
     "ids": None, "refs": None, "evidence": None,
-    "captures": (str, str, str, int, int),
-    "documents": (str, (str, type(None)), (int, type(None)), bool),
-    "edges": (str, str),
-    "quotes": (str, str, (int, type(None)), list),
+    "captures": {(list, str, str, str, int, int)},
+    "documents": {(list, str, a, b, bool) for a in _OPTIONAL_TEXT for b in _OPTIONAL_DAY},
+    "edges": {(list, str, str)},
+    "quotes": {(list, str, str, b, list) for b in _OPTIONAL_DAY},
 }
+_SPAN = {(list, str, int, int, str)}
 
 
-def _exact(value, kinds) -> bool:
-    """``type(value)`` is one of ``kinds`` exactly (a bool is not an int here, nor the reverse)."""
-    kinds = kinds if isinstance(kinds, tuple) else (kinds,)
-    return type(value) in kinds
+def _signatures(items: list) -> set[tuple]:
+    """The distinct (type of item, types of its parts) among ``items``: checked once each."""
+    return {(type(item), *map(type, item)) if type(item) is list else (type(item),) for item in items}
 
 
 def facts_from_plain(plain) -> Facts:
     """Facts from the JSON a FactsCache stored, every part checked; raises ValueError otherwise."""
     if not isinstance(plain, dict) or set(plain) != set(Facts.FIELDS):
         raise ValueError("not facts")
-    for name, shape in _SHAPES.items():
+    for name, shapes in _SHAPES.items():
         items = plain[name]
         if not isinstance(items, list):
             raise ValueError(f"{name} is not a list")
-        for item in items:
-            if shape is None:
-                if type(item) is not str:
-                    raise ValueError(f"an item of {name} is not text")
-            elif not (type(item) is list and len(item) == len(shape) and all(map(_exact, item, shape))):
-                raise ValueError(f"an item of {name} has the wrong shape")
-    for quote in plain["quotes"]:
-        for span in quote[3]:
-            if not (type(span) is list and len(span) == 4 and all(map(_exact, span, (str, int, int, str)))):
-                raise ValueError("a quotation span has the wrong shape")
+        if shapes is None:
+            if not set(map(type, items)) <= {str}:
+                raise ValueError(f"an item of {name} is not text")
+        elif not _signatures(items) <= shapes:
+            raise ValueError(f"an item of {name} has the wrong shape")
+    if not _signatures([span for quote in plain["quotes"] for span in quote[3]]) <= _SPAN:
+        raise ValueError("a quotation span has the wrong shape")
     return Facts(**plain)
 
 
