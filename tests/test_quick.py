@@ -104,3 +104,25 @@ def test_a_corrupted_facts_entry_is_a_miss(base_raw: Path, tmp_path: Path):
 def test_the_quick_path_decides_every_cross_record_rule():
     """Every rule of checks.CHECKS is decided by the quick path too (else it would always step aside)."""
     assert {check.__name__ for check in checks.CHECKS} == quick.COVERED
+
+
+def test_facts_are_packed_and_read_back_from_the_pack(tmp_path: Path):
+    """After a full read the facts are packed in one entry, and the next run answers from it alone."""
+    generate(tmp_path / "raw", 60, seed=2)
+    cache = FactsCache(tmp_path / "cache", fingerprint())
+    first = quick_report(tmp_path / "raw", cache)
+    assert len(list((tmp_path / "cache").rglob("*.facts-pack"))) == 1
+    for entry in (tmp_path / "cache").rglob("*.facts"):
+        entry.unlink()  # only the pack is left
+    again = FactsCache(tmp_path / "cache", fingerprint())
+    assert quick_report(tmp_path / "raw", again).to_dict() == first.to_dict()
+    assert again._outside == 0
+
+
+def test_a_corrupted_pack_is_a_miss(tmp_path: Path):
+    """A pack whose bytes were changed is not used: every file is read again, the report unchanged."""
+    generate(tmp_path / "raw", 60, seed=2)
+    expected = quick_report(tmp_path / "raw", FactsCache(tmp_path / "cache", fingerprint())).to_dict()
+    for pack in (tmp_path / "cache").rglob("*.facts-pack"):
+        pack.write_bytes(pack.read_bytes().replace(b"actor:", b"actor:x", 1))
+    assert quick_report(tmp_path / "raw", FactsCache(tmp_path / "cache", fingerprint())).to_dict() == expected

@@ -146,6 +146,8 @@ def _quick(root: Path, cache, settle) -> Report:
     texts = [source for source in sources if source.role == "text"]
     counts = {kind: 0 for kind in RECORD_TYPES}
     every = Facts()
+    if cache is not None:
+        cache.open(root)
     for source in sources:
         if source.role == "text":
             continue
@@ -164,6 +166,8 @@ def _quick(root: Path, cache, settle) -> Report:
         counts[kind] += len(facts.ids)
         for name in Facts.FIELDS:
             getattr(every, name).extend(getattr(facts, name))
+    if cache is not None:
+        cache.finish()
     _cross_record(every, texts)
     return Report(problems=[], counts=counts, source=root.as_posix())
 
@@ -280,6 +284,12 @@ def facts_from_plain(plain) -> Facts:
     """Facts from the JSON a FactsCache stored, every part checked; raises ValueError otherwise."""
     if not isinstance(plain, dict) or set(plain) != set(Facts.FIELDS):
         raise ValueError("not facts")
+    _check_lists(plain)
+    return Facts(**plain)
+
+
+def _check_lists(plain: dict) -> None:
+    """Check the fields of facts (or of many facts' fields joined); raises ValueError."""
     for name, shapes in _SHAPES.items():
         items = plain[name]
         if not isinstance(items, list):
@@ -291,34 +301,80 @@ def facts_from_plain(plain) -> Facts:
             raise ValueError(f"an item of {name} has the wrong shape")
     if not _signatures([span for quote in plain["quotes"] for span in quote[3]]) <= _SPAN:
         raise ValueError("a quotation span has the wrong shape")
-    return Facts(**plain)
 
 
 class FactsCache:
     """Each record file's facts, in the validation cache's folder, keyed on its content.
 
     Entries are JSON, under the same header, checksum and folder checks as the detailed
-    path's results (``cache.Cache``), under a key of their own (``<kind>.facts``).
+    path's results (``cache.Cache``), under a key of their own (``<kind>.facts``). Besides
+    them, the facts of every file of the last full read of a corpus are packed in one entry
+    (keyed on the corpus's folder; each fact inside still keyed on its file's content), so a
+    run reads one entry, not one per file; ``finish`` packs again once many files were
+    answered from outside the pack.
     """
 
     def __init__(self, directory, fingerprint: str):
         from .cache import Cache
 
         self._cache = Cache(directory, fingerprint)
+        self._pack: dict | None = None
+        self._pack_key = ""
+        self._used: dict[str, Facts] = {}
+        self._outside = 0
+
+    def open(self, root: Path) -> None:
+        """Read the pack of the corpus at ``root``, if there is a trustworthy one."""
+        import json
+
+        self._pack_key = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogatepass")).hexdigest()
+        self._pack, self._used, self._outside = {}, {}, 0
+        payload = self._cache.payload(self._pack_key, "facts-pack")
+        if payload is None:
+            return
+        try:
+            plain = json.loads(payload)
+            if not isinstance(plain, dict) or not all(
+                isinstance(v, dict) and set(v) == set(Facts.FIELDS) and all(type(v[n]) is list for n in Facts.FIELDS)
+                for v in plain.values()
+            ):
+                raise ValueError("not a pack of facts")
+            _check_lists({name: [x for v in plain.values() for x in v[name]] for name in Facts.FIELDS})
+            self._pack = {key: Facts(**value) for key, value in plain.items()}
+        except (ValueError, TypeError, IndexError):  # an unreadable pack is a miss
+            self._pack = {}
 
     def get(self, digest: str, kind: str) -> Facts | None:
         import json
 
-        payload = self._cache.payload(digest, f"{kind}.facts")
-        if payload is None:
-            return None
-        try:
-            return facts_from_plain(json.loads(payload))
-        except ValueError:  # json's errors are ValueErrors too: any unreadable entry is a miss
-            return None
+        key = f"{digest}.{kind}"
+        found = (self._pack or {}).get(key)
+        if found is None:
+            payload = self._cache.payload(digest, f"{kind}.facts")
+            if payload is None:
+                return None
+            try:
+                found = facts_from_plain(json.loads(payload))
+            except ValueError:  # json's errors are ValueErrors too: any unreadable entry is a miss
+                return None
+            self._outside += 1
+        self._used[key] = found
+        return found
 
     def put(self, digest: str, kind: str, facts: Facts) -> None:
         import json
 
         payload = json.dumps(facts.to_plain(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         self._cache.store(digest, f"{kind}.facts", payload)
+        self._used[f"{digest}.{kind}"] = facts
+        self._outside += 1
+
+    def finish(self) -> None:
+        """Pack the facts of this run's files when many came from outside the pack."""
+        import json
+
+        if not self._pack_key or self._outside <= max(8, len(self._used) // 10):
+            return
+        plain = {key: facts.to_plain() for key, facts in sorted(self._used.items())}
+        payload = json.dumps(plain, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        self._cache.store(self._pack_key, "facts-pack", payload)
