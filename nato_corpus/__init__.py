@@ -11,14 +11,7 @@ Importing this package is light: the heavy modules load when a function needs th
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as _version
 from typing import TYPE_CHECKING
-
-try:
-    __version__ = _version("nato-corpus")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0+unknown"
 
 if TYPE_CHECKING:
     from .access.download import download
@@ -57,6 +50,15 @@ __all__ = sorted([*_LAZY, "__version__"])
 
 def __getattr__(name: str):
     """Import the module behind a public name on first use (keeps `import nato_corpus` light)."""
+    if name == "__version__":  # read from the package metadata on first use (importlib.metadata is slow to import)
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            value = version("nato-corpus")
+        except PackageNotFoundError:  # running from a source tree that is not installed
+            value = "0+unknown"
+        globals()[name] = value
+        return value
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'nato_corpus' has no attribute {name!r}")

@@ -172,6 +172,7 @@ def download(
         _mark_verified(installed)
         return installed
     finally:
+        fetch.close()
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -308,8 +309,8 @@ def _mirror_pin(fetch: Fetcher, version: str, dest: Path) -> str:
 def _fetch_release(fetch: Fetcher, version: str, pin: str, staged: Path) -> None:
     """Fetch and verify the descriptor, then every file it lists, into ``staged``."""
     descriptor_path = staged / layout.DESCRIPTOR
-    fetch(f"{version}/{layout.DESCRIPTOR}", descriptor_path, METADATA_CAP, show=False)
-    _check(fetch, layout.DESCRIPTOR, descriptor_path, pin, None, "the release index")
+    digest = fetch(f"{version}/{layout.DESCRIPTOR}", descriptor_path, METADATA_CAP, show=False)
+    _check(fetch, layout.DESCRIPTOR, descriptor_path, pin, None, "the release index", digest)
     try:
         descriptor = layout.read_descriptor(staged)[0]
         pinned = layout.entries(descriptor)
@@ -323,15 +324,15 @@ def _fetch_release(fetch: Fetcher, version: str, pin: str, staged: Path) -> None
         )
     for entry in pinned:
         dest = staged / entry.path
-        fetch(f"{version}/{entry.path}", dest, entry.size)
-        _check(fetch, entry.path, dest, entry.sha256, entry.size, "the release's datapackage.json")
+        digest = fetch(f"{version}/{entry.path}", dest, entry.size)
+        _check(fetch, entry.path, dest, entry.sha256, entry.size, "the release's datapackage.json", digest)
 
 
 def _check(
-    fetch: Fetcher, rel: str, path: Path, sha: str, size: int | None, pinned_by: str
+    fetch: Fetcher, rel: str, path: Path, sha: str, size: int | None, pinned_by: str, actual: str
 ) -> None:
+    """Refuse a fetched file whose sha256 (``actual``, computed as it was written) or size differs."""
     actual_size = path.stat().st_size
-    actual = layout.sha256_file(path)
     if actual == sha and (size is None or actual_size == size):
         return
     where = fetch.source.where(f"{fetch.version}/{rel}")

@@ -10,10 +10,11 @@ time meets the deadline as surely as one that stalls. What to trust is decided i
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -43,6 +44,8 @@ class CappedWriter:
 
     def __init__(self, raw, cap: int, deadline: float | None = None):
         self.raw, self.cap, self.written, self.deadline = raw, cap, 0, deadline
+        #: sha256 of the bytes written, computed as they pass (the file is not read again to verify it)
+        self.hash = hashlib.sha256()
 
     def write(self, chunk: bytes) -> int:
         self.written += len(chunk)
@@ -50,6 +53,7 @@ class CappedWriter:
             raise TooLarge()
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise PastDeadline()
+        self.hash.update(chunk)
         return self.raw.write(chunk)
 
     def flush(self) -> None:
@@ -125,16 +129,18 @@ class Fetcher:
     deadline: float = float("inf")
     #: the seconds the deadline allowed, for messages
     allowed: float = 0.0
+    #: the HTTP session of this download (made on first use)
+    _session: object = field(default=None, repr=False)
 
-    def __call__(self, rel: str, dest: Path, cap: int, show: bool = True) -> None:
-        """Fetch ``rel`` from the mirror into ``dest``, refusing more than ``cap`` bytes."""
+    def __call__(self, rel: str, dest: Path, cap: int, show: bool = True) -> str:
+        """Fetch ``rel`` from the mirror into ``dest``, refusing more than ``cap`` bytes; return
+        the sha256 (hex) of the bytes written."""
         dest.parent.mkdir(parents=True, exist_ok=True)
         where = self.source.where(rel)
         try:
             if self.source.is_local:
-                self._copy(Path(where), dest, cap, rel, show)
-            else:
-                self._http(where, dest, cap, rel, show)
+                return self._copy(Path(where), dest, cap, rel, show)
+            return self._http(where, dest, cap, rel, show)
         except TooLarge:
             dest.unlink(missing_ok=True)
             raise errors.DownloadError(
@@ -145,6 +151,12 @@ class Fetcher:
         except PastDeadline:
             dest.unlink(missing_ok=True)
             raise self.late(rel, where) from None
+
+    def close(self) -> None:
+        """Close the HTTP session's connections, if any were made."""
+        if self._session is not None:
+            self._session.close()
+            self._session = None
 
     def late(self, rel: str, where: str) -> errors.DownloadError:
         """The error for a download that ran past its overall deadline."""
@@ -163,9 +175,11 @@ class Fetcher:
                 "datapackage.json lists."
             )
         with open(path, "rb") as src, open(dest, "wb") as out:
-            shutil.copyfileobj(src, CappedWriter(out, cap, self.deadline))
+            writer = CappedWriter(out, cap, self.deadline)
+            shutil.copyfileobj(src, writer)
         if show and self.progress:
             print(f"  {rel}: {_human(dest.stat().st_size)}", file=sys.stderr)
+        return writer.hash.hexdigest()
 
     def _http(self, url: str, dest: Path, cap: int, rel: str, show: bool) -> None:
         import requests
@@ -174,8 +188,7 @@ class Fetcher:
         for attempt in range(1, attempts + 1):
             bar = _Progress(rel, cap) if (show and self.progress) else None
             try:
-                self._stream(requests, url, dest, cap, bar)
-                return
+                return self._stream(requests, url, dest, cap, bar)
             except requests.HTTPError as exc:
                 status = exc.response.status_code if exc.response is not None else 0
                 if status in _TRANSIENT_STATUS and attempt < attempts:
@@ -198,13 +211,17 @@ class Fetcher:
                 if bar is not None:
                     bar.close()
 
-    def _stream(self, requests, url: str, dest: Path, cap: int, bar: "_Progress | None") -> None:
-        """One GET of ``url`` into ``dest``: every read bounded by the timeout, all of it by the deadline."""
+    def _stream(self, requests, url: str, dest: Path, cap: int, bar: "_Progress | None") -> str:
+        """One GET of ``url`` into ``dest``: every read bounded by the timeout, all of it by the
+        deadline; returns the sha256 of the bytes. One session (and its kept-alive connection) serves
+        every file of a download."""
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
             raise PastDeadline()
         wait = min(self.timeout, remaining)
-        with requests.get(url, stream=True, timeout=(wait, wait), headers={"Accept-Encoding": "identity"}) as response:
+        if self._session is None:
+            self._session = requests.Session()
+        with self._session.get(url, stream=True, timeout=(wait, wait), headers={"Accept-Encoding": "identity"}) as response:
             response.raise_for_status()
             declared = response.headers.get("Content-Length", "")
             if bar is not None and declared.isdigit():
@@ -229,6 +246,7 @@ class Fetcher:
                 raise requests.exceptions.ChunkedEncodingError(
                     f"{writer.written} of the {declared} bytes announced arrived"
                 )
+            return writer.hash.hexdigest()
 
     def _sleep(self, attempt: int, rel: str, url: str) -> None:
         pause = min(BACKOFF * 2 ** (attempt - 1), 8.0)

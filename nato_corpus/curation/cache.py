@@ -154,6 +154,16 @@ class Cache:
 
     def get(self, digest: str, kind: str) -> Any | None:
         """The result stored for a file's sha256 and kind, or None when there is no trustworthy entry."""
+        payload = self.payload(digest, kind)
+        if payload is None:
+            return None
+        try:
+            return decode_result(kind, json.loads(payload))
+        except Exception:  # noqa: BLE001 - any unreadable entry is a miss, never an error
+            return None
+
+    def payload(self, digest: str, kind: str) -> bytes | None:
+        """The bytes stored for a file's sha256 and kind, once header and checksum match, else None."""
         path = self._path(digest, kind)
         if not self._usable(path.parent):
             return None
@@ -177,18 +187,19 @@ class Cache:
         checksum, _, payload = blob[len(header):].partition(b"\n")
         if checksum != hashlib.sha256(payload).hexdigest().encode("ascii"):
             return None
-        try:
-            return decode_result(kind, json.loads(payload))
-        except Exception:  # noqa: BLE001 - any unreadable entry is a miss, never an error
-            return None
+        return payload
 
     def put(self, digest: str, kind: str, value: Any) -> None:
         """Store a result for a file's sha256 and kind; a cache that cannot be written is skipped."""
-        path = self._path(digest, kind)
         try:
             payload = json.dumps(encode_result(value), ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
         except (TypeError, ValueError):
             return  # a value JSON cannot hold exactly (NaN, a huge number): not cached
+        self.store(digest, kind, payload)
+
+    def store(self, digest: str, kind: str, payload: bytes) -> None:
+        """Write an entry's bytes, under a temporary name then moved into place; skipped when it cannot."""
+        path = self._path(digest, kind)
         try:
             if not self._usable(path.parent):
                 return

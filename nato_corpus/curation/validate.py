@@ -159,20 +159,32 @@ def check_raw(root: str | os.PathLike = "raw", cache_dir: str | os.PathLike | No
 
 @contextmanager
 def _collector_paused():
-    """Pause Python's cycle collector while validating; yield a function that collects.
+    """Pause Python's cycle collector while validating; yield a function to call after each file.
 
     Validation makes millions of small objects that live until it ends, and the collector
-    would walk them again and again (half the time of a cached run). Only parsing new
-    EDTF dates leaves garbage cycles (the edtf package's parser keeps exceptions with
-    their frames), so after each file read afresh the young objects are collected once.
+    would walk them again and again (and once more, in full, when it is enabled again).
+    After each file the objects made so far are frozen (``gc.freeze``: the collector never
+    walks them; they are still freed when no longer used). Only parsing a date through the
+    edtf package leaves garbage cycles (its parser keeps exceptions with their frames), so
+    after a file that did, the young objects are collected first.
     """
     if not gc.isenabled():
         yield lambda: None
         return
+    parses = dates.EDTF_PARSES
+
+    def settle() -> None:
+        nonlocal parses
+        if dates.EDTF_PARSES != parses:
+            parses = dates.EDTF_PARSES
+            gc.collect(0)
+        gc.freeze()
+
     gc.disable()
     try:
-        yield lambda: gc.collect(0)
+        yield settle
     finally:
+        settle()
         gc.enable()
 
 
@@ -279,6 +291,14 @@ def validate(path: str | os.PathLike = "raw", *, cache_dir: str | os.PathLike | 
             f"{path.as_posix()} is a release, not a raw/ directory: check it with "
             "nato_corpus.check_release() (or `nato-corpus validate PATH`, which picks)"
         )
+    if path.is_dir():  # a clean corpus is answered from compact facts; any problem is explained in full
+        from .quick import FactsCache, quick_report
+
+        cache = FactsCache(cache_dir, fingerprint()) if cache_dir is not None else None
+        with _collector_paused() as settle:
+            report = quick_report(path, cache, settle)
+        if report is not None:
+            return report
     return check_raw(path, cache_dir=cache_dir).report
 
 
@@ -295,4 +315,7 @@ def _validating_modules() -> list:
     from .. import problems
     from ..records import grades, models
 
-    return [reader, messages, models, dates, grades, problems, sys.modules[__name__]]
+    from . import checks, quick, scalars, workbench_checks
+    from ..records import _edtf_fast, refs
+
+    return [reader, scalars, messages, models, dates, _edtf_fast, grades, refs, checks, workbench_checks, quick, problems, sys.modules[__name__]]

@@ -121,9 +121,22 @@ def _bounds(value: str) -> tuple[dt.date | None, dt.date | None]:
         raise DateError("an empty string is not an EDTF date")
     if value != value.strip():
         raise DateError(f"{value!r} is not an EDTF date (no spaces around it)")
-    plain = _plain_bounds(value)
-    if plain is not None:
-        return plain
+    from ._edtf_fast import fast_bounds
+
+    fast = fast_bounds(value)
+    if fast is not None:
+        return fast
+    return _edtf_bounds(value)
+
+
+#: how many strings went to the edtf parser (validation collects its garbage cycles after them)
+EDTF_PARSES = 0
+
+
+def _edtf_bounds(value: str) -> tuple[dt.date | None, dt.date | None]:
+    """Bounds of any EDTF string (levels 0-1), through the edtf package."""
+    global EDTF_PARSES
+    EDTF_PARSES += 1
     import edtf
 
     try:

@@ -71,7 +71,10 @@ def json_bytes(data) -> bytes:
 
 def utf16_offset(text: str, index: int) -> int:
     """The UTF-16 code-unit offset of code point `index` in `text` (what JavaScript counts)."""
-    return index + sum(1 for ch in text[:index] if ord(ch) > 0xFFFF)
+    if text.isascii():
+        return index
+    # every code point is one UTF-16 unit, or two beyond U+FFFF: encode (in C) and count
+    return len(text[:index].encode("utf-16-le", "surrogatepass")) // 2
 
 
 def count_occurrences(text: str, needle: str) -> int:
