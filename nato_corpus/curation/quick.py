@@ -25,7 +25,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from . import checks, reader
+from . import checks, quoting, reader
 from ..problems import Report
 from ..records import dates
 from ..records.models import RECORD_TYPES
@@ -35,6 +35,11 @@ from ..records.refs import referenced_ids
 COVERED = frozenset({
     "check_unique_ids", "check_references", "check_relation_cycles", "check_captures", "check_quotes",
     "check_dates", "check_translation", "check_status", "check_evidence_kinds", "check_unused",
+    # the workbench's rules: two occurrences on one span and words in no quotation marks are
+    # unclean here (the detailed path decides superseded records and documented exceptions);
+    # the two rules on records that failed their schema never fire, as any schema problem
+    # already sends the corpus to the detailed path
+    "check_same_span", "check_unquoted", "check_invalid_ids", "check_invalid_quotes",
 })
 
 
@@ -196,6 +201,7 @@ def _cross_record(facts: Facts, texts: list[reader.Source]) -> None:
     if any(documents.get(ref, (None, None, False))[2] for ref in facts.evidence):
         raise Unclean  # comment-as-fact
     by_capture: dict[str, list] = {}
+    spans_seen: set[tuple] = set()
     for text, document, earliest, spans in facts.quotes:
         if earliest is not None and document in documents:
             latest = documents[document][1]
@@ -204,6 +210,9 @@ def _cross_record(facts: Facts, texts: list[reader.Source]) -> None:
         for capture, start, end, carrier in spans:
             if carrier in documents and documents[carrier][0] != capture:
                 raise Unclean  # occurrence-not-in-capture
+            if (capture, start, end) in spans_seen:
+                raise Unclean  # quote-same-span
+            spans_seen.add((capture, start, end))
             by_capture.setdefault(capture, []).append((text, start, end))
     recorded = {}
     for capture_id, file, sha256, size, characters in facts.captures:
@@ -226,9 +235,13 @@ def _cross_record(facts: Facts, texts: list[reader.Source]) -> None:
             raise Unclean from None
         if len(text) != characters:
             raise Unclean
+        runs = None
         for words, start, end in by_capture.get(capture_id, ()):
             if not (start <= end <= characters and text[start:end] == words):
                 raise Unclean  # quote-span-mismatch, quote-near-match, quote-not-found, span-out-of-range
+            runs = quoting.quoted_runs(text) if runs is None else runs
+            if quoting.enclosing(text, start, end, runs) is None:
+                raise Unclean  # quote-unquoted (or a documented exception: the detailed path decides)
     if len(found) != len(recorded):
         raise Unclean  # capture-file-missing
 
