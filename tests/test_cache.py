@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nato_corpus.curation import cache as _cache
+from nato_corpus.curation import schema
 from nato_corpus.curation import validate as validation
 from nato_corpus.curation.validate import check_raw
 
@@ -111,7 +112,7 @@ def test_a_corrupted_entry_is_ignored(base_raw, tmp_path, monkeypatch, damage):
 
 def _forge_clean_entry(broken_raw: Path, cache: Path, fingerprint: str, monkeypatch) -> None:
     """Store, under ``fingerprint``, an entry saying the broken quotes file is clean."""
-    lie = validation._check_file("quote", (BASE / QUOTES).read_bytes(), (broken_raw / QUOTES).as_posix(), "0" * 64)
+    lie = schema.check_file("quote", (BASE / QUOTES).read_bytes(), (broken_raw / QUOTES).as_posix(), "0" * 64)
     assert not lie.problems and lie.valid
     digest = hashlib.sha256((broken_raw / QUOTES).read_bytes()).hexdigest()
     with monkeypatch.context() as patch:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from nato_corpus.curation import cache as _cache
+from nato_corpus.curation import schema
 from nato_corpus.curation import validate as validation
 from nato_corpus.curation.validate import check_raw
 
@@ -64,7 +65,7 @@ def test_a_planted_pickle_runs_nothing_and_hides_nothing(base_raw, tmp_path):
 def test_a_planted_clean_entry_for_a_broken_file_is_revalidated(base_raw, tmp_path):
     """A JSON entry under the current key that lists a broken record as valid is a miss."""
     _break_a_date(base_raw)
-    lie = validation._check_file("quote", (base_raw / QUOTES).read_bytes(), QUOTES, "0" * 64)
+    lie = schema.check_file("quote", (base_raw / QUOTES).read_bytes(), QUOTES, "0" * 64)
     assert lie.problems and not lie.valid
     plain = {"problems": [], "valid": [[data, 1, 3, i] for i, (data, *_) in enumerate(lie.invalid)], "invalid": [], "bounds": {}}
     cache = tmp_path / "cache"

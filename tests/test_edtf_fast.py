@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nato_corpus.records import dates
-from nato_corpus.records._edtf_fast import fast_bounds
+from nato_corpus.records.dates import fast_bounds
 
 
 def _outcome(function, value):

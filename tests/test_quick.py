@@ -8,7 +8,7 @@ import pytest
 
 from benchmarks.generate import generate, plant_errors
 from conftest import INVALID, apply_edits, load_case
-from nato_corpus.curation import checks, quick
+from nato_corpus.curation import quick, rules
 from nato_corpus.curation.quick import FactsCache, quick_report
 from nato_corpus.curation.validate import check_raw, fingerprint, validate
 
@@ -49,12 +49,12 @@ def test_planted_errors_leave_the_report_to_the_detailed_path(tmp_path: Path):
 
 
 def test_an_unknown_rule_leaves_the_report_to_the_detailed_path(base_raw: Path, monkeypatch):
-    """A rule added to checks.CHECKS but not decided by the quick path turns the quick path off."""
+    """A rule added to rules.CHECKS but not decided by the quick path turns the quick path off."""
 
     def check_something_new(index):
         yield from ()
 
-    monkeypatch.setattr(checks, "CHECKS", (*checks.CHECKS, check_something_new))
+    monkeypatch.setattr(rules, "CHECKS", (*rules.CHECKS, check_something_new))
     assert quick_report(base_raw) is None
 
 
@@ -102,8 +102,8 @@ def test_a_corrupted_facts_entry_is_a_miss(base_raw: Path, tmp_path: Path):
 
 
 def test_the_quick_path_decides_every_cross_record_rule():
-    """Every rule of checks.CHECKS is decided by the quick path too (else it would always step aside)."""
-    assert {check.__name__ for check in checks.CHECKS} == quick.COVERED
+    """Every rule of rules.CHECKS is decided by the quick path too (else it would always step aside)."""
+    assert {check.__name__ for check in rules.CHECKS} == quick.COVERED
 
 
 def test_facts_are_packed_and_read_back_from_the_pack(tmp_path: Path):

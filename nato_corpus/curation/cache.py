@@ -33,8 +33,13 @@ import os
 import stat
 import sys
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..problems import Problem
+    from ..records.models import Record
 
 ENV = "NATO_CORPUS_CACHE"
 MAGIC = b"nato-corpus validation cache 2 json\n"
@@ -221,6 +226,23 @@ class Cache:
             return  # validation never fails because its cache cannot be written
 
 
+@dataclass
+class FileResult:
+    """What one record file yields when read and checked against its model (what the cache keeps)."""
+
+    #: file and schema problems, with their positions
+    problems: list["Problem"]
+    #: (record, line, column, index in the file) of each record that passed its schema
+    valid: list[tuple["Record", int, int, int]]
+    #: (data, line, column, index) of each record that failed it: its id still exists
+    invalid: list[tuple[dict, int, int, int]]
+    #: the earliest and latest day of each date the valid records give
+    bounds: dict[str, tuple]
+    #: the raw data of each valid record, as read (what the cache keeps and validates again)
+    data: list = field(default_factory=list, compare=False)
+
+
+
 # --- a FileResult as plain data, and back -----------------------------------------------
 
 _PROBLEM_TEXT = ("code", "message", "file", "record", "hint", "severity")
@@ -289,7 +311,6 @@ def decode_result(kind: str, plain: Any):
     """
     from ..records import dates
     from ..records.models import RECORD_TYPES
-    from .validate import FileResult
 
     if not isinstance(plain, dict) or set(plain) != {"problems", "valid", "invalid", "bounds"}:
         raise ValueError("not a validation result")

@@ -360,8 +360,6 @@ CHECKS = (
     check_evidence_kinds,
     check_unused,
 )
-from .workbench_checks import CHECKS as _WORKBENCH  # noqa: E402 - its rules use the helpers above
-CHECKS += _WORKBENCH
 
 
 def run(
@@ -370,6 +368,7 @@ def run(
     invalid=(),
     bounds: dict[str, tuple] | None = None,
     incomplete: dict[str, list[bytes | None]] | None = None,
+    rules=CHECKS,
 ) -> list[Problem]:
     """Run every cross-record check and return all problems found.
 
@@ -381,4 +380,4 @@ def run(
     a record whose id appears in them is not reported unused.
     """
     index = Index(located, captures, invalid, bounds, incomplete)
-    return [problem for check in CHECKS for problem in check(index)]
+    return [problem for check in rules for problem in check(index)]

@@ -11,7 +11,7 @@ It never explains a problem: at the first sign of one (any file or schema proble
 rule that would fire) it returns None, and the caller runs the detailed path, which
 finds and explains every problem. So a report is the same whichever path made it: the
 quick path only ever returns the report of a corpus with no problem at all. It covers
-the rules of ``checks.CHECKS`` named in ``COVERED``; should a rule be added there and
+the rules of ``rules.CHECKS`` named in ``COVERED``; should a rule be added there and
 not here, it returns None (tests/test_quick.py holds the two paths to one answer).
 
 With a cache (``quick_report(root, cache)``), the facts of each record file are kept
@@ -25,13 +25,13 @@ import hashlib
 import os
 from pathlib import Path
 
-from . import checks, quoting, reader
+from . import checks, quoting, reader, rules
 from ..problems import Report
 from ..records import dates
 from ..records.models import RECORD_TYPES
 from ..records.refs import referenced_ids
 
-#: the cross-record rules the quick path decides (by function name, as in checks.CHECKS)
+#: the cross-record rules the quick path decides (by function name, as in rules.CHECKS)
 COVERED = frozenset({
     "check_unique_ids", "check_references", "check_relation_cycles", "check_captures", "check_quotes",
     "check_dates", "check_translation", "check_status", "check_evidence_kinds", "check_unused",
@@ -76,7 +76,7 @@ def _ordinal(day) -> int | None:
 def record_facts(kind: str, records: list, file: str) -> Facts:
     """The facts of one file's valid records; raises Unclean when a rule about a single
     record (translation, status, segments, self-reference) would report a problem."""
-    from .validate import Located
+    from .checks import Located
 
     located = [Located(record, reader.Entry(kind, None, file, 1, 1, i)) for i, record in enumerate(records)]
     index = checks.Index({kind: located}, {})
@@ -134,7 +134,7 @@ def quick_report(root: str | os.PathLike, cache=None, settle=lambda: None) -> Re
     ``cache`` (a FactsCache) keeps each record file's facts keyed on its content;
     ``settle`` is called after each record file read afresh (validate's collector pause).
     """
-    if frozenset(check.__name__ for check in checks.CHECKS) != COVERED:
+    if frozenset(check.__name__ for check in rules.CHECKS) != COVERED:
         return None  # a rule this path does not know: only the detailed path applies it
     try:
         return _quick(Path(root), cache, settle)
@@ -143,7 +143,7 @@ def quick_report(root: str | os.PathLike, cache=None, settle=lambda: None) -> Re
 
 
 def _quick(root: Path, cache, settle) -> Report:
-    from .validate import _check_corpus
+    from .schema import check_corpus as _check_corpus
 
     sources, problems = reader.scan(root)
     if problems:

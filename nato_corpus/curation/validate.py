@@ -22,31 +22,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
 
-from . import checks, messages, reader
+from . import checks, messages, reader, rules, schema
 from .checks import Located
 from ..records import dates
 from ..errors import UsageError
-from ..records.refs import ID_FIELDS
 from ..records.models import RECORD_TYPES, Corpus, Record
 from ..problems import Problem, Report
-
-
-@dataclass
-class FileResult:
-    """What one record file yields when read and checked against its model (what the cache keeps)."""
-
-    #: file and schema problems, with their positions
-    problems: list[Problem]
-    #: (record, line, column, index in the file) of each record that passed its schema
-    valid: list[tuple[Record, int, int, int]]
-    #: (data, line, column, index) of each record that failed it: its id still exists
-    invalid: list[tuple[dict, int, int, int]]
-    #: the earliest and latest day of each date the valid records give
-    bounds: dict[str, tuple]
-    #: the raw data of each valid record, as read (what the cache keeps and validates again)
-    data: list = field(default_factory=list, compare=False)
 
 
 @dataclass
@@ -58,82 +40,6 @@ class Checked:
     records: dict[str, list[Record]] = field(default_factory=dict)
     located: dict[str, list[Located]] = field(default_factory=dict)
     captures: dict[str, reader.CaptureFile] = field(default_factory=dict)
-
-
-_TYPE_ERRORS = {
-    "string_type", "int_type", "bool_type", "list_type", "dict_type", "model_type",
-    "model_attributes_type", "int_from_float", "float_type", "none_required", "is_instance_of",
-}
-
-
-def _code(error: dict) -> str:
-    kind = error["type"]
-    loc = [part for part in error["loc"] if isinstance(part, str)]
-    if kind == "missing":
-        return "missing-field"
-    if kind == "extra_forbidden":
-        return "unknown-field"
-    if kind in ("invalid_date", "invalid_url"):
-        return kind.replace("_", "-")
-    if kind in ("literal_error", "enum"):
-        return "invalid-choice"
-    if kind == "string_too_short" and loc and loc[-1] == "rationale":
-        return "missing-rationale"
-    if kind in ("string_too_short", "too_short"):
-        return "empty-value"
-    if kind == "string_pattern_mismatch":
-        name = loc[-1] if loc else ""
-        if name in ID_FIELDS:
-            return "invalid-identifier"
-        return "invalid-format"
-    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        return "out-of-range"
-    if kind in _TYPE_ERRORS or kind.endswith("_type"):
-        return "wrong-type"
-    return "invalid-value"
-
-
-def _strip_union_tags(loc: tuple) -> tuple:
-    """Drop pydantic's union branch names (e.g. 'function-after[_url(), str]') from a location."""
-    return tuple(
-        part for part in loc
-        if not (isinstance(part, str) and ("[" in part or part.startswith("literal[") or part in ("str", "int", "bool")))
-    )
-
-
-def _schema_problems(entry: reader.Entry, exc: ValidationError) -> list[Problem]:
-    record_id = entry.data.get("id") if isinstance(entry.data, dict) else None
-    record_id = record_id if isinstance(record_id, str) else None
-    # a union field (a URL or 'unknown') fails once per branch: group by location
-    grouped: dict[tuple, list[dict]] = {}
-    for error in exc.errors(include_url=False):
-        grouped.setdefault(_strip_union_tags(error["loc"]), []).append(error)
-    problems = []
-    for loc, errors in grouped.items():
-        error = errors[0]
-        code = _code(error) if len(errors) == 1 else "invalid-value"
-        field_name = ".".join(str(part) for part in loc) or "(record)"
-        value = error.get("input")
-        if code == "missing-field":
-            line, column = entry.where(loc[:-1])
-            message = f"{entry.kind} is missing required field '{field_name}'"
-        elif code == "unknown-field":
-            line, column = entry.where(loc, key=True)
-            known = ", ".join(RECORD_TYPES[entry.kind][0].model_fields) if entry.kind in RECORD_TYPES else ""
-            message = f"'{field_name}' is not a field of {entry.kind}" + (f" (fields: {known})" if len(loc) == 1 and known else "")
-        else:
-            line, column = entry.where(loc)
-            shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
-            if len(shown) > 80:
-                shown = shown[:77] + "..."
-            reasons = " or ".join(dict.fromkeys(_reason(e) for e in errors))
-            message = f"{field_name} = {shown}: {reasons}"
-        problems.append(Problem.of(code, message, file=entry.file, line=line, column=column, record=record_id))
-    return problems
-
-
-def _reason(error: dict) -> str:
-    return messages.plain_reason(error)
 
 
 def check_raw(root: str | os.PathLike = "raw", cache_dir: str | os.PathLike | None = None) -> Checked:
@@ -214,12 +120,12 @@ def _check(root: Path, cache, collect) -> Checked:
             capture, problems = reader.read_capture(source, content, digest)
             checked.captures[capture.name] = capture
         elif source.role == "corpus":
-            checked.corpus, problems = _check_corpus(content, source.shown)
+            checked.corpus, problems = schema.check_corpus(content, source.shown)
         else:
             kind, shown = source.role, source.shown
             result = cache.get(digest, kind) if cache is not None else None
             if result is None:
-                result = _check_file(kind, content, shown, digest)
+                result = schema.check_file(kind, content, shown, digest)
                 if cache is not None:
                     cache.put(digest, kind, result)
                 collect()
@@ -234,7 +140,7 @@ def _check(root: Path, cache, collect) -> Checked:
             bounds.update(result.bounds)
         report.problems.extend(problems)
 
-    report.problems.extend(checks.run(located, checked.captures, invalid, bounds, incomplete))
+    report.problems.extend(checks.run(located, checked.captures, invalid, bounds, incomplete, rules.CHECKS))
     checked.located = located
     checked.records = {kind: sorted((item.record for item in items), key=_by_id) for kind, items in located.items()}
     report.counts = {kind: len(items) for kind, items in located.items()}
@@ -244,34 +150,6 @@ def _check(root: Path, cache, collect) -> Checked:
 
 def _by_id(record: Record) -> str:
     return record.id
-
-
-def _check_corpus(content: bytes, shown: str) -> tuple[Corpus | None, list[Problem]]:
-    entry, problems = reader.read_corpus(content, shown)
-    if entry is None:
-        return None, problems
-    try:
-        return Corpus.model_validate(entry.data), problems
-    except ValidationError as exc:
-        return None, problems + _schema_problems(entry, exc)
-
-
-def _check_file(kind: str, content: bytes, shown: str, digest: str) -> FileResult:
-    """Read one record file and check each record against its model."""
-    entries, problems = reader.read_records(kind, content, shown, digest)
-    model = RECORD_TYPES[kind][0]
-    valid, invalid, data = [], [], []
-    for entry in entries:
-        try:
-            record = model.model_validate(entry.data)
-        except ValidationError as exc:
-            problems.extend(_schema_problems(entry, exc))
-            invalid.append((entry.data, entry.line, entry.column, entry.index))
-            continue
-        valid.append((record, entry.line, entry.column, entry.index))
-        data.append(entry.data)
-    found = {record.date for record, *_ in valid} if "date" in model.model_fields else set()
-    return FileResult(problems, valid, invalid, {value: dates.bounds(value) for value in found}, data)
 
 
 def validate(path: str | os.PathLike = "raw", *, cache_dir: str | os.PathLike | None = None) -> Report:
@@ -315,7 +193,7 @@ def _validating_modules() -> list:
     from .. import problems
     from ..records import grades, models
 
-    from . import checks, quick, scalars, workbench_checks
-    from ..records import _edtf_fast, refs
+    from . import quick, scalars, workbench_checks
+    from ..records import refs
 
-    return [reader, scalars, messages, models, dates, _edtf_fast, grades, refs, checks, workbench_checks, quick, problems, sys.modules[__name__]]
+    return [reader, scalars, messages, models, dates, grades, refs, checks, workbench_checks, quick, problems, sys.modules[__name__]]

@@ -11,7 +11,7 @@
   checked: its id against the other ids (``duplicate-id``) and a quote's occurrences
   against their captures (the same checks as a valid quote's, from ``checks``).
 
-Registered in ``checks.CHECKS``; each takes the ``checks.Index`` and yields Problems.
+Listed in ``rules.CHECKS``; each takes the ``checks.Index`` and yields Problems.
 """
 
 from __future__ import annotations

@@ -98,6 +98,58 @@ def known(found: dict[str, tuple]):
         _KNOWN.reset(token)
 
 
+# --- the common forms built from plain dates, without the edtf parser (milliseconds per
+# distinct string): a qualifier does not move their strict bounds, and an open or unknown end
+# of an interval has none. Anything else is left to edtf (tests/test_edtf_fast.py: they agree).
+
+#: a qualifier of a whole date (EDTF level 1): uncertain, approximate, both
+QUALIFIERS = "?~%"
+
+
+def _section(text: str) -> tuple[dt.date, dt.date] | None:
+    """Bounds of a plain date with at most one trailing qualifier, or None when not that form."""
+    qualified = text[-1:] in QUALIFIERS
+    if qualified:
+        text = text[:-1]
+    try:
+        return _plain_bounds(text)
+    except DateError:
+        return None  # an impossible day: edtf decides whether and how it refuses it
+
+
+def fast_bounds(value: str) -> tuple[dt.date | None, dt.date | None] | None:
+    """(earliest, latest) day of ``value`` if it is a form handled here, else None.
+
+    Raises DateError (as the edtf path would) for a plain date with an impossible day and
+    for an interval that ends before it starts.
+    """
+    if len(value) < 4 or not (value[:4].isdigit() or value[:1] in "/."):
+        return None
+    if "/" not in value:
+        if value[-1] in QUALIFIERS:
+            return _section(value)
+        return _plain_bounds(value)  # raises DateError for an impossible day, as before
+    lower, _, upper = value.partition("/")
+    if "/" in upper:
+        return None
+    ends = []
+    for text in (lower, upper):
+        if text in ("", ".."):
+            ends.append(None)
+            continue
+        found = _section(text)
+        if found is None:
+            return None
+        ends.append(found)
+    if ends[0] is None and ends[1] is None:
+        return None  # "/", "../..", "/..": edtf decides
+    early = ends[0][0] if ends[0] else None
+    late = ends[1][1] if ends[1] else None
+    if early and late and late < early:
+        raise DateError(f"the interval {value!r} ends before it starts")
+    return early, late
+
+
 def bounds(value: str) -> tuple[dt.date | None, dt.date | None]:
     """Earliest and latest day allowed by an EDTF string (``None`` where open or unknown).
 
@@ -121,8 +173,6 @@ def _bounds(value: str) -> tuple[dt.date | None, dt.date | None]:
         raise DateError("an empty string is not an EDTF date")
     if value != value.strip():
         raise DateError(f"{value!r} is not an EDTF date (no spaces around it)")
-    from ._edtf_fast import fast_bounds
-
     fast = fast_bounds(value)
     if fast is not None:
         return fast

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from ._common import TERMS, by_id, json_bytes, known, ni_uri, rows
+from ._common import TERMS, json_bytes, known, ni_uri, rows
 
 PROV, DCT, RDF = "http://www.w3.org/ns/prov#", "http://purl.org/dc/terms/", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 OWL = "http://www.w3.org/2002/07/owl#"
