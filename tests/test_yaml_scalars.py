@@ -12,7 +12,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nato_corpus.curation import reader, scalars
+from nato_corpus.curation import reader, scalars, yamlread
 from nato_corpus.curation.validate import validate
 
 # value -> what YAML 1.1 and YAML 1.2 (core schema) both read, from the two specifications
@@ -191,9 +191,9 @@ def test_ambiguous_key_is_refused(base_raw: Path):
 def test_refusal_is_not_remembered_as_a_value(base_raw: Path):
     """A refused short scalar is refused again on the next read (the short-value memo keeps only values)."""
     for _ in range(2):
-        with pytest.raises(reader._Refused):
+        with pytest.raises(reader.Refused):
             reader.parse_yaml("- 010\n", "x.yaml")
-    assert "010" not in reader._SHORT_PLAIN
+    assert "010" not in yamlread._SHORT_PLAIN
 
 
 @settings(max_examples=300, deadline=None)

@@ -180,7 +180,7 @@ def _quick(root: Path, cache, settle) -> Report:
 def _read(source: reader.Source) -> bytes:
     try:
         return reader.read_file(source.path, source.shown)
-    except reader._Refused:
+    except reader.Refused:
         raise Unclean from None
 
 

@@ -24,20 +24,18 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from ..records.models import RECORD_TYPES
 from ..problems import Problem
-from . import scalars
+from .yamlread import Refused, parse_yaml
+from .yamlread import _parse
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
-MAX_DEPTH = 32
 FOLDERS = {folder: kind for kind, (_, folder, _) in RECORD_TYPES.items()}
 CORPUS_FILE = "corpus.yaml"
 
@@ -95,245 +93,6 @@ class CaptureFile:
     text: str | None  # None when not UTF-8
 
 
-@dataclass
-class RawCorpus:
-    root: Path
-    entries: list[Entry] = field(default_factory=list)
-    corpus: Entry | None = None
-    captures: dict[str, CaptureFile] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-
-
-class _Refused(Exception):
-    def __init__(self, problem: Problem):
-        self.problem = problem
-
-
-_STR = "tag:yaml.org,2002:str"
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-_constructor = yaml.constructor.SafeConstructor()
-_SCALARS = {
-    "tag:yaml.org,2002:null": lambda node: None,
-    "tag:yaml.org,2002:bool": _constructor.construct_yaml_bool,
-    "tag:yaml.org,2002:int": _constructor.construct_yaml_int,
-    "tag:yaml.org,2002:float": _constructor.construct_yaml_float,
-}
-_STANDARD = {_STR, _TIMESTAMP, "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "!", *_SCALARS}
-#: YAML 1.1's implicit types of plain scalars, by first character (PyYAML's Resolver)
-_IMPLICIT = scalars.IMPLICIT
-_NO_KEY = object()
-#: short plain scalars (keys, ids, codes, numbers) as read before: they repeat, so one copy each
-_SHORT_PLAIN: dict[str, Any] = {}
-_SHORT = 80
-_SHORT_KEPT = 200_000
-
-#: a plain (unquoted) scalar as raw/ reads it: YAML 1.1, timestamps as text, ambiguous forms
-#: refused (raises scalars.Refused)
-_plain = scalars.plain
-
-
-def _short_plain(value: str) -> Any:
-    found = _plain(value) if value[:1] in _IMPLICIT else sys.intern(value)
-    if len(_SHORT_PLAIN) < _SHORT_KEPT:
-        _SHORT_PLAIN[value] = found
-    return found
-
-
-def _tagged(tag: str, value: str, event) -> Any:
-    """A scalar with an explicit standard tag (!!int 3, !!str 3); the value is read as a plain
-    scalar first, so a tag never lets through a form raw/ refuses unquoted."""
-    if tag in (_STR, _TIMESTAMP, "!"):
-        return value
-    constructor = _SCALARS.get(tag)
-    try:
-        if constructor is None:
-            raise ValueError(tag)
-        _plain(value)
-        found = constructor(yaml.ScalarNode(tag, value))
-        scalars.check_float(value, found)  # !!float 1e400
-        return found
-    except scalars.Refused as refused:
-        raise _refuse(refused.code, refused.message, event) from None
-    except (ValueError, KeyError, TypeError):
-        raise _refuse(
-            "yaml-unsupported", f"{value!r} is not a valid {tag.rsplit(':', 1)[-1]}; write a plain value", event
-        ) from None
-
-
-def _mark(event) -> tuple[int, int]:
-    return event.start_mark.line + 1, event.start_mark.column + 1
-
-
-def _refuse(code: str, message: str, event) -> _Refused:
-    line, column = _mark(event)
-    return _Refused(Problem.of(code, message, line=line, column=column))
-
-
-def parse_yaml(text: str, file: str) -> tuple[Any, dict, dict]:
-    """Parse one YAML document into Python values and the positions of every value and key.
-
-    Returns (data, values, keys) where values/keys map a path (tuple of keys and
-    indices from the top) to (line, column). Raises _Refused with a Problem.
-    """
-    data, values, keys, _ = _parse(text, file, positions=True)
-    return data, values, keys
-
-
-def _parse(text: str, file: str, positions: bool) -> tuple[Any, dict | None, dict | None, list]:
-    """The one event loop behind every YAML read: libyaml's events, assembled here.
-
-    Returns (data, values, keys, items): ``items`` holds the (line, column) of each item
-    of a top-level list (the records); ``values`` and ``keys`` are None unless
-    ``positions``. A refusal found without positions is found again with them, so its
-    message can say where the first of two duplicate keys stands.
-    """
-    try:
-        return _events(text, positions)
-    except _Refused as refused:
-        if not positions:
-            return _parse(text, file, positions=True)
-        problem = refused.problem
-        raise _Refused(Problem.of(problem.code, problem.message, file=file, line=problem.line, column=problem.column)) from None
-    except yaml.MarkedYAMLError as exc:
-        deep = _flow_depth_beyond(text, MAX_DEPTH - 1)  # the document's own top level is one
-        if deep is not None:  # libyaml may stop deep nesting before our own count does
-            raise _Refused(
-                Problem.of("yaml-unsupported", f"nesting deeper than {MAX_DEPTH} levels", file=file, line=deep[0], column=deep[1])
-            ) from None
-        mark = exc.problem_mark or exc.context_mark
-        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        if "tab character" in message:
-            message += " (indent with spaces: YAML does not allow tabs for indentation)"
-        raise _Refused(
-            Problem.of(
-                "yaml-syntax",
-                message or "not valid YAML",
-                file=file,
-                line=mark.line + 1 if mark else None,
-                column=mark.column + 1 if mark else None,
-            )
-        ) from None
-    except yaml.YAMLError as exc:  # reader errors (control characters) carry a position too
-        position = getattr(exc, "position", None)
-        line = text.count("\n", 0, position) + 1 if position is not None else None
-        raise _Refused(Problem.of("yaml-syntax", str(exc).splitlines()[0], file=file, line=line)) from None
-
-
-def _flow_depth_beyond(text: str, limit: int) -> tuple[int, int] | None:
-    """The (line, column) where brackets ([ {) outside quotes first nest deeper than ``limit``.
-
-    Our own count, independent of libyaml's messages: used only once libyaml has refused
-    the file, to say that nesting (not a typo) is the reason.
-    """
-    depth, line, column, quote = 0, 1, 0, ""
-    for char in text:
-        column += 1
-        if char == "\n":
-            line, column = line + 1, 0
-        elif quote:
-            if char == quote:
-                quote = ""
-        elif char in "\"'":
-            quote = char
-        elif char in "[{":
-            depth += 1
-            if depth > limit:
-                return line, column
-        elif char in "]}":
-            depth = max(0, depth - 1)
-    return None
-
-
-def _events(text: str, positions: bool) -> tuple[Any, dict | None, dict | None, list]:
-    values: dict | None = {} if positions else None
-    keys: dict | None = {} if positions else None
-    items: list[tuple[int, int]] = []
-    # the open container, whether it is a mapping, the key waiting for its value, its path
-    container: Any = None
-    is_map = False
-    key: Any = _NO_KEY
-    path: tuple = ()
-    stack: list[tuple] = []  # the enclosing frames
-    root: Any = None
-    documents = 0
-    get_event = yaml.CSafeLoader(text).get_event
-    while (event := get_event()) is not None:
-        kind = event.__class__
-        if kind is yaml.ScalarEvent:
-            tag = event.tag
-            value = event.value
-            if tag is None or tag == "!":
-                if event.implicit[0] and not event.style:  # plain: maybe a number, a boolean, null
-                    try:
-                        if len(value) < _SHORT:
-                            known = _SHORT_PLAIN.get(value, _NO_KEY)
-                            value = _short_plain(value) if known is _NO_KEY else known
-                        elif value[:1] in _IMPLICIT:
-                            value = _plain(value)
-                    except scalars.Refused as refused:
-                        raise _refuse(refused.code, refused.message, event) from None
-            elif tag in _STANDARD:
-                value = _tagged(tag, value, event)
-            else:
-                raise _refuse("yaml-unsupported", f"tag {tag!r} is not allowed; write a plain value", event)
-            opened = False
-        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-            if event.tag and event.tag not in _STANDARD:
-                raise _refuse("yaml-unsupported", f"tag {event.tag!r} is not allowed; write a plain value", event)
-            if len(stack) >= MAX_DEPTH:
-                raise _refuse("yaml-unsupported", f"nesting deeper than {MAX_DEPTH} levels", event)
-            value = {} if kind is yaml.MappingStartEvent else []
-            opened = True
-        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-            container, is_map, key, path = stack.pop()
-            continue
-        elif kind is yaml.AliasEvent:
-            raise _refuse("yaml-unsupported", f"alias *{event.anchor} is not allowed; write the value out", event)
-        elif kind is yaml.DocumentStartEvent:
-            documents += 1
-            if documents > 1:
-                raise _refuse("yaml-syntax", "more than one YAML document ('---') in one file", event)
-            continue
-        else:
-            continue
-        # put the value in its place
-        if not stack:
-            root, child = value, None
-            if positions:
-                values[()] = _mark(event)
-        elif is_map:
-            if key is _NO_KEY:  # this value is a key
-                if opened:
-                    raise _refuse("yaml-unsupported", "a key must be a plain value, not a list or mapping", event)
-                if not isinstance(value, str):
-                    value = str(value) if value is not None else "null"
-                if value in container:
-                    first = keys.get(path + (value,), ("?", "?")) if positions else ("?", "?")
-                    raise _refuse(
-                        "yaml-duplicate-key", f"key {value!r} appears twice in one mapping (first at line {first[0]})", event
-                    )
-                key = value
-                if positions:
-                    keys[path + (value,)] = _mark(event)
-                continue
-            container[key] = value
-            child, key = key, _NO_KEY
-        else:
-            child = len(container)
-            container.append(value)
-            if len(stack) == 1:  # an item of the top-level list: a record
-                items.append(_mark(event))
-        if positions and child is not None:
-            values[path + (child,)] = _mark(event)
-        if opened:
-            stack.append((container, is_map, key, path))
-            container, is_map, key = value, kind is yaml.MappingStartEvent, _NO_KEY
-            if positions and child is not None:
-                path = path + (child,)
-    return root, values, keys, items
-
-
 @lru_cache(maxsize=4)
 def _file_positions(file: str, digest: str | None) -> tuple[tuple[dict, dict], dict[int, tuple[dict, dict]]] | None:
     """Positions of every value and key of a file, whole and split by top-level item (one
@@ -343,7 +102,7 @@ def _file_positions(file: str, digest: str | None) -> tuple[tuple[dict, dict], d
         if digest is not None and hashlib.sha256(content).hexdigest() != digest:
             return None
         _, values, keys, _ = _parse(content.decode("utf-8"), file, positions=True)
-    except (OSError, UnicodeDecodeError, _Refused):
+    except (OSError, UnicodeDecodeError, Refused):
         return None
     items: dict[int, tuple[dict, dict]] = {}
     for table, position in ((values, 0), (keys, 1)):
@@ -367,7 +126,7 @@ def _decode(data: bytes, file: str) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise _Refused(
+        raise Refused(
             Problem.of(
                 "not-utf8",
                 f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not UTF-8",
@@ -379,14 +138,14 @@ def _decode(data: bytes, file: str) -> str:
 
 
 def read_file(path: str | os.PathLike, shown: str) -> bytes:
-    """Read a file of raw/ within the size limit. Raises _Refused."""
+    """Read a file of raw/ within the size limit. Raises Refused."""
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):  # a pipe or device would block or never end
-            raise _Refused(Problem.of("unexpected-file", "not a regular file (a pipe, socket or device)", file=shown))
+            raise Refused(Problem.of("unexpected-file", "not a regular file (a pipe, socket or device)", file=shown))
         size = info.st_size
         if size > MAX_FILE_BYTES:
-            raise _Refused(
+            raise Refused(
                 Problem.of(
                     "file-too-large",
                     f"{size:,} bytes, over the limit of {MAX_FILE_BYTES:,}",
@@ -399,7 +158,7 @@ def read_file(path: str | os.PathLike, shown: str) -> bytes:
                 data += handle.read(MAX_FILE_BYTES + 1 - len(data))
             return data
     except OSError as exc:
-        raise _Refused(Problem.of("unreadable-file", f"cannot read: {exc.strerror or exc}", file=shown)) from None
+        raise Refused(Problem.of("unreadable-file", f"cannot read: {exc.strerror or exc}", file=shown)) from None
 
 
 def _split_records(
@@ -514,7 +273,7 @@ def read_records(kind: str, content: bytes, shown: str, digest: str | None = Non
         root = (1, 1)
         if data is not None and not isinstance(data, list):  # a wrong shape: say where it starts
             root = parse_yaml(text, shown)[1].get((), root)
-    except _Refused as refused:
+    except Refused as refused:
         return [], [refused.problem]
     return _split_records(kind, data, items, root, shown, digest)
 
@@ -523,7 +282,7 @@ def read_corpus(content: bytes, shown: str) -> tuple[Entry | None, list[Problem]
     """raw/corpus.yaml as one entry (with its positions), and its file-level problems."""
     try:
         data, values, keys = parse_yaml(_decode(content, shown), shown)
-    except _Refused as refused:
+    except Refused as refused:
         return None, [refused.problem]
     if not isinstance(data, dict):
         return None, [Problem.of("file-structure", "raw/corpus.yaml must hold one mapping", file=shown, line=1)]
@@ -534,34 +293,6 @@ def read_capture(source: Source, content: bytes, digest: str) -> tuple[CaptureFi
     """A capture's text file: hash, size and text (None, with a problem, when not UTF-8)."""
     try:
         text, problems = _decode(content, source.shown), []
-    except _Refused as refused:
+    except Refused as refused:
         text, problems = None, [refused.problem]
     return CaptureFile(name=os.path.basename(source.path), file=source.shown, sha256=digest, size=len(content), text=text), problems
-
-
-def read(root: str | os.PathLike) -> RawCorpus:
-    """Read every file of raw/ into entries, capture files and file-level problems.
-
-    Never raises for bad content: every problem becomes a Problem. The caller checks
-    that ``root`` is a directory.
-    """
-    raw = RawCorpus(root=Path(root))
-    sources, raw.problems = scan(root)
-    for source in sources:
-        try:
-            content = read_file(source.path, source.shown)
-        except _Refused as refused:
-            raw.problems.append(refused.problem)
-            continue
-        raw.files.append(source.shown)
-        digest = hashlib.sha256(content).hexdigest()
-        if source.role == "corpus":
-            raw.corpus, problems = read_corpus(content, source.shown)
-        elif source.role == "text":
-            capture, problems = read_capture(source, content, digest)
-            raw.captures[capture.name] = capture
-        else:
-            entries, problems = read_records(source.role, content, source.shown, digest)
-            raw.entries.extend(entries)
-        raw.problems.extend(problems)
-    return raw

@@ -110,7 +110,7 @@ def _check(root: Path, cache, collect) -> Checked:
     for source in sources:
         try:
             content = reader.read_file(source.path, source.shown)
-        except reader._Refused as refused:
+        except reader.Refused as refused:
             report.problems.append(refused.problem)
             if source.role in RECORD_TYPES:
                 incomplete.setdefault(source.role, []).append(None)
