@@ -29,32 +29,24 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import shutil
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from .. import errors
 from ..release import layout
 from . import bundled
 from .staging import STAGING, remove_stale_staging
-from .fetch import DEADLINE_ENV, TIMEOUT_ENV, URL_ENV, Fetcher, Source, offline_message
+from . import settings
+from .fetch import URL_ENV, Fetcher, offline_message
+from .settings import CACHE_ENV, DEADLINE_ENV, DEFAULT_DEADLINE, DEFAULT_RETRIES, DEFAULT_TIMEOUT, TIMEOUT_ENV  # noqa: F401 - public settings, documented here
 
-CACHE_ENV = "NATO_CORPUS_CACHE"
 OFFLINE_ENV = "NATO_CORPUS_OFFLINE"
 
-DEFAULT_TIMEOUT = 30.0
-"""Seconds to wait for a connection or for the next bytes before a request fails."""
-DEFAULT_DEADLINE = 600.0
-"""Seconds a whole download (every file of one release, retries included) may take."""
-DEFAULT_RETRIES = 3
-"""Extra attempts after a transient failure (timeout, dropped connection, HTTP 5xx/429)."""
 METADATA_CAP = layout.METADATA_CAP
 """Size cap for index.json and datapackage.json, whose sizes nothing pins."""
 
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 
 
 # --- public -------------------------------------------------------------------------
@@ -101,8 +93,8 @@ def download(
     version = check_version(version)
     cache = cache_root(cache_dir)
     if cache.exists() and not cache.is_dir():
-        _make_cache(cache)  # says why a file cannot be the cache, even when nothing is fetched
-    offline = _env_flag(OFFLINE_ENV)
+        settings.make_cache(cache)  # says why a file cannot be the cache, even when nothing is fetched
+    offline = settings.env_flag(OFFLINE_ENV)
     target = cache / version
     pin = bundled.pin(version)
 
@@ -115,7 +107,7 @@ def download(
             _mark_verified(target)
             return target
 
-    source = None if offline else _source(base_url)
+    source = None if offline else settings.source(base_url)
     if source is None:
         if cache_problem is not None:
             raise errors.DownloadError(
@@ -149,18 +141,18 @@ def download(
             f"that risk explicitly: download({version!r}, trust_mirror=True) or `nato-corpus download "
             f"{version} --trust-mirror`, after which load() reads it from the cache."
         )
-    allowed = _seconds(deadline, DEADLINE_ENV, DEFAULT_DEADLINE, "deadline")
+    allowed = settings.seconds(deadline, DEADLINE_ENV, DEFAULT_DEADLINE, "deadline")
     fetch = Fetcher(
         source=source,
-        timeout=_timeout(timeout),
-        retries=_retries(retries),
+        timeout=settings.timeout(timeout),
+        retries=settings.retries(retries),
         progress=progress,
         version=version,
         cache=cache,
         deadline=time.monotonic() + allowed,
         allowed=allowed,
     )
-    _make_cache(cache)
+    settings.make_cache(cache)
     remove_stale_staging(cache, allowed)
     work = Path(tempfile.mkdtemp(prefix=f"{STAGING}{version}-{os.getpid()}-", dir=cache))
     try:
@@ -365,40 +357,6 @@ def _install(staged: Path, target: Path, pin: str, work: Path) -> Path:
 # --- settings and small helpers ---------------------------------------------------
 
 
-def _source(base_url: str | os.PathLike[str] | None) -> Source | None:
-    """The mirror from ``base_url`` or ``NATO_CORPUS_URL``: an http(s) URL or a local folder."""
-    origin = "base_url"
-    if base_url is None:
-        base_url, origin = os.environ.get(URL_ENV) or None, URL_ENV
-        if base_url is None:
-            return None
-    if isinstance(base_url, os.PathLike):
-        return _local_source(Path(base_url), origin)
-    text = str(base_url).strip()
-    scheme = _SCHEME.match(text)
-    is_drive = scheme is not None and len(scheme.group(1)) == 1  # C:\ on Windows
-    if scheme and not is_drive:
-        name = scheme.group(1).lower()
-        parts = urlsplit(text)
-        if name in ("http", "https") and parts.netloc:
-            return Source(text.rstrip("/") + "/", is_local=False)
-        raise errors.UsageError(
-            f"{origin} {text!r} is not supported: use an http:// or https:// URL, or the path of "
-            "a local folder holding a copy of dist/ (a plain path, not a file:// URL)"
-        )
-    return _local_source(Path(text), origin)
-
-
-def _local_source(path: Path, origin: str) -> Source:
-    path = path.expanduser()
-    if not path.is_dir():
-        raise errors.UsageError(
-            f"{origin} {str(path)!r} is not an existing folder: pass an http(s) URL or a local "
-            "copy of dist/ (a folder holding index.json and <version>/datapackage.json)"
-        )
-    return Source(str(path.resolve()), is_local=True)
-
-
 def check_version(version: object) -> str:
     if not layout.is_version(version):
         raise errors.UsageError(
@@ -406,63 +364,6 @@ def check_version(version: object) -> str:
             "(see nato_corpus.versions())"
         )
     return version
-
-
-def _timeout(timeout: float | None) -> float:
-    return _seconds(timeout, TIMEOUT_ENV, DEFAULT_TIMEOUT, "timeout")
-
-
-def _seconds(given: object, env: str, default: float, what: str) -> float:
-    """A positive, finite number of seconds: ``given``, else the environment variable, else the default."""
-    from_env = given is None and bool(os.environ.get(env))
-    value: object = given if given is not None else os.environ.get(env) or default
-    try:
-        seconds = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError, OverflowError):
-        seconds = -1.0
-    if isinstance(value, bool) or not 0 < seconds < 10**9:
-        origin = f"{env}={value!r}" if from_env else f"{what}={value!r}"
-        raise errors.UsageError(
-            f"{origin} is not usable: {what} must be a positive number of seconds, such as 30"
-        )
-    return seconds
-
-
-def _retries(retries: object) -> int:
-    if isinstance(retries, bool) or not isinstance(retries, int) or not 0 <= retries <= 100:
-        raise errors.UsageError(f"retries={retries!r} is not usable: pass a whole number from 0 to 100")
-    return retries
-
-
-def _make_cache(cache: Path) -> None:
-    """Make the download cache folder, or say clearly why it cannot be one."""
-    if cache.exists() and not cache.is_dir():
-        raise errors.UsageError(
-            f"the download cache {cache} is not a folder; point cache_dir / {CACHE_ENV} at a folder"
-        )
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise errors.UsageError(
-            f"the download cache {cache} cannot be made ({exc.strerror}); point cache_dir / "
-            f"{CACHE_ENV} at a folder you can write"
-        ) from None
-
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"", "0", "false", "no", "off"}
-
-
-def _env_flag(name: str) -> bool:
-    """A yes/no environment variable: 1/true/yes/on or 0/false/no/off (or unset); anything
-    else is refused, so that a typo never silently means "no"."""
-    value = os.environ.get(name, "")
-    word = value.strip().lower()
-    if word in _TRUE or word in _FALSE:
-        return word in _TRUE
-    raise errors.UsageError(f"{name}={value!r} is not usable: set it to 1 (yes) or 0 (no), or unset it")
-
-
 
 
 #: the folder of the cache (``.verified/<version>.json``) that records, for each verified

@@ -191,9 +191,10 @@ def _validating_modules() -> list:
     import sys
 
     from .. import problems
-    from ..records import grades, models
+    from ..records import grades, models, refs
+    from . import quick, scalars, workbench_checks, yamlread
 
-    from . import quick, scalars, workbench_checks
-    from ..records import refs
-
-    return [reader, scalars, messages, models, dates, grades, refs, checks, workbench_checks, quick, problems, sys.modules[__name__]]
+    return [
+        reader, yamlread, scalars, schema, messages, models, dates, grades, refs,
+        checks, workbench_checks, rules, quick, problems, sys.modules[__name__],
+    ]

@@ -76,9 +76,9 @@ def build(
     target = dist / version
     if dist.is_dir():
         remove_stale(dist)
-    if not target.exists():  # a new version: its notes must say what it changes
-        notes.refuse_unchanged(raw_dir, dist, checked.corpus)
     try:
+        if not target.exists():  # a new version: its notes must say what it changes
+            notes.refuse_unchanged(raw_dir, dist, checked.corpus)
         files = render_release(checked, dist_dir=dist)
     except layout.FormatError as exc:  # dist/index.json or an earlier release is not usable
         raise errors.UsageError(f"cannot build into {dist}: {exc}; restore it from version control or remove it") from None
