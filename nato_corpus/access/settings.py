@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .. import errors
-from .fetch import TIMEOUT_ENV, URL_ENV, Source
+from .fetch import DEADLINE_ENV, TIMEOUT_ENV, URL_ENV, Source  # noqa: F401 - DEADLINE_ENV: the settings this module reads
 
 CACHE_ENV = "NATO_CORPUS_CACHE"
 DEFAULT_TIMEOUT = 30.0
