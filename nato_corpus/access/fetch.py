@@ -131,6 +131,8 @@ class Fetcher:
     allowed: float = 0.0
     #: the HTTP session of this download (made on first use)
     _session: object = field(default=None, repr=False)
+    #: the plain-HTTP connection of this download (made on first use; see _direct)
+    _direct: object = field(default=None, repr=False)
 
     def __call__(self, rel: str, dest: Path, cap: int, show: bool = True) -> str:
         """Fetch ``rel`` from the mirror into ``dest``, refusing more than ``cap`` bytes; return
@@ -157,6 +159,9 @@ class Fetcher:
         if self._session is not None:
             self._session.close()
             self._session = None
+        if self._direct is not None:
+            self._direct.close()
+            self._direct = None
 
     def late(self, rel: str, where: str) -> errors.DownloadError:
         """The error for a download that ran past its overall deadline."""
@@ -181,14 +186,24 @@ class Fetcher:
             print(f"  {rel}: {_human(dest.stat().st_size)}", file=sys.stderr)
         return writer.hash.hexdigest()
 
-    def _http(self, url: str, dest: Path, cap: int, rel: str, show: bool) -> None:
-        import requests
+    def _http(self, url: str, dest: Path, cap: int, rel: str, show: bool) -> str:
+        from . import _direct
 
+        direct = _direct.usable(url)  # plain http without a proxy: the standard library's client
+        if not direct:
+            import requests
         attempts = self.retries + 1
         for attempt in range(1, attempts + 1):
             bar = _Progress(rel, cap) if (show and self.progress) else None
             try:
-                return self._stream(requests, url, dest, cap, bar)
+                try:
+                    if direct:
+                        return self._stream_direct(url, dest, cap, bar)
+                    return self._stream(requests, url, dest, cap, bar)
+                except BaseException:
+                    import requests  # the failures below are requests' exceptions, on either transport
+
+                    raise
             except requests.HTTPError as exc:
                 status = exc.response.status_code if exc.response is not None else 0
                 if status in _TRANSIENT_STATUS and attempt < attempts:
@@ -247,6 +262,42 @@ class Fetcher:
                     f"{writer.written} of the {declared} bytes announced arrived"
                 )
             return writer.hash.hexdigest()
+
+    def _stream_direct(self, url: str, dest: Path, cap: int, bar: "_Progress | None") -> str:
+        """As ``_stream``, over one kept-alive ``http.client`` connection (see ``_direct``)."""
+        from ._direct import Direct
+
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise PastDeadline()
+        if self._direct is None:
+            self._direct = Direct()
+        direct = self._direct
+        response = direct.open(url, min(self.timeout, remaining))
+        declared = response.getheader("Content-Length", "") or ""
+        if bar is not None and declared.isdigit():
+            bar.total = min(int(declared), cap)
+        try:
+            with open(dest, "wb") as out:
+                writer = CappedWriter(out, cap, self.deadline)
+                while True:
+                    if time.monotonic() > self.deadline:
+                        raise PastDeadline()
+                    chunk = direct.read(response, CHUNK)
+                    if not chunk:
+                        break
+                    writer.write(chunk)
+                    if bar is not None:
+                        bar.update(len(chunk))
+        except BaseException:
+            direct.close()
+            raise
+        direct.done(response)
+        if declared.isdigit() and writer.written < int(declared):
+            import requests
+
+            raise requests.exceptions.ChunkedEncodingError(f"{writer.written} of the {declared} bytes announced arrived")
+        return writer.hash.hexdigest()
 
     def _sleep(self, attempt: int, rel: str, url: str) -> None:
         pause = min(BACKOFF * 2 ** (attempt - 1), 8.0)

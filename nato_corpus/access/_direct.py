@@ -1,0 +1,132 @@
+"""A plain-HTTP transport on the standard library: one kept-alive connection for a whole download.
+
+A release holds thousands of files (a page per record for its site), and the cost of
+preparing each request in requests' session machinery then outweighs the transfer.
+``Direct`` sends each GET over one ``http.client`` connection (opened again whenever the
+server closes it) and reads the body as it arrives. It is used only for ``http://`` mirrors
+with no proxy configured in the environment; https and proxies keep requests.
+
+Failures are raised as the requests exceptions ``fetch.Fetcher`` already handles (requests
+is imported only then), so retries, the timeout, the deadline and every message stay as
+they are: an HTTP error status, a read that times out, a connection that cannot be made
+and a body shorter than its Content-Length.
+"""
+
+from __future__ import annotations
+
+import http.client
+import socket
+from urllib.parse import urlsplit
+from urllib.request import getproxies, proxy_bypass
+
+
+def usable(url: str) -> bool:
+    """Whether ``url`` can go over the direct transport (plain http, no proxy for its host)."""
+    parts = urlsplit(url)
+    if parts.scheme != "http" or not parts.hostname:
+        return False
+    return "http" not in getproxies() or bool(proxy_bypass(parts.hostname))
+
+
+class Direct:
+    """GET requests over one kept-alive connection per host (the last one used)."""
+
+    def __init__(self) -> None:
+        self._connection: http.client.HTTPConnection | None = None
+        self._netloc = ""
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def open(self, url: str, timeout: float) -> http.client.HTTPResponse:
+        """Send a GET for ``url`` and return the response (status 200), its body unread.
+
+        Raises requests' HTTPError for any other status, ConnectionError when the server
+        cannot be reached and ReadTimeout when it does not answer in ``timeout`` seconds.
+        """
+        parts = urlsplit(url)
+        if self._connection is None or self._netloc != parts.netloc:
+            self.close()
+            self._connection = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
+            self._netloc = parts.netloc
+        connection = self._connection
+        connection.timeout = timeout
+        if connection.sock is not None:
+            connection.sock.settimeout(timeout)
+        target = parts.path or "/"
+        if parts.query:
+            target += "?" + parts.query
+        try:
+            try:
+                connection.request("GET", target, headers={"Accept-Encoding": "identity"})
+                response = connection.getresponse()
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                connection.close()  # the server closed the kept-alive connection: once more, afresh
+                connection.request("GET", target, headers={"Accept-Encoding": "identity"})
+                response = connection.getresponse()
+        except (TimeoutError, socket.timeout) as exc:
+            connected = connection.sock is not None  # False: the connection itself timed out
+            self.close()
+            raise _timeout(exc, url, connected=connected) from exc
+        except OSError as exc:
+            self.close()
+            raise _unreachable(exc, url) from exc
+        except http.client.HTTPException as exc:
+            self.close()
+            raise _broken(exc) from exc
+        if response.status != 200:
+            response.read()
+            if response.will_close:
+                self.close()
+            raise _status(response, url)
+        return response
+
+    def read(self, response: http.client.HTTPResponse, size: int) -> bytes:
+        """What has arrived of the body, up to ``size`` bytes (b"" at its end)."""
+        try:
+            return response.read1(size)
+        except (TimeoutError, socket.timeout) as exc:
+            self.close()
+            raise _timeout(exc, "", connected=True) from exc
+        except (OSError, http.client.HTTPException) as exc:
+            self.close()
+            raise _broken(exc) from exc
+
+    def done(self, response: http.client.HTTPResponse) -> None:
+        """After the body: keep the connection for the next file unless the server closes it."""
+        if response.length == 0:  # read to its announced end: the connection serves the next file
+            response.close()
+        if response.will_close or not response.isclosed():
+            self.close()
+
+
+def _status(response: http.client.HTTPResponse, url: str):
+    import requests
+
+    answer = requests.Response()
+    answer.status_code, answer.reason, answer.url = response.status, response.reason, url
+    return requests.HTTPError(f"{response.status} {response.reason} for url: {url}", response=answer)
+
+
+def _timeout(exc: BaseException, url: str, connected: bool):
+    import requests
+    from urllib3.exceptions import ConnectTimeoutError, ReadTimeoutError
+
+    if not connected:
+        return requests.exceptions.ConnectTimeout(ConnectTimeoutError(None, f"Connection to {url} timed out"))
+    return requests.exceptions.ReadTimeout(ReadTimeoutError(None, url, f"Read timed out. ({exc})"))
+
+
+def _unreachable(exc: OSError, url: str):
+    import requests
+    from urllib3.exceptions import NewConnectionError
+
+    return requests.exceptions.ConnectionError(NewConnectionError(None, f"Failed to establish a new connection: {exc}"))
+
+
+def _broken(exc: BaseException):
+    import requests
+
+    return requests.exceptions.ChunkedEncodingError(exc)
