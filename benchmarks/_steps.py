@@ -97,8 +97,8 @@ def validate_and_write(raw: str, release: str, out: str) -> dict:
     same settings (the tables are read from the built release beforehand, untimed)."""
     import pyarrow.parquet as pq
 
-    from nato_corpus.release.layout import PARQUET_OPTIONS
     from nato_corpus.curation.validate import check_raw
+    from nato_corpus.release.layout import PARQUET_OPTIONS
 
     tables = {p.name: pq.read_table(p) for p in sorted(Path(release, "data").glob("*.parquet"))}
     start = time.perf_counter()
@@ -167,7 +167,8 @@ def plant_release(release: str, out: str) -> dict:
         columns = {n: table.column(n).to_pylist() for n in table.column_names}
         change(columns)
         schema = pa.schema(  # a column that now holds a null must say it may
-            [f.with_nullable(True) if None in columns[f.name] else f for f in table.schema], metadata=table.schema.metadata
+            [f.with_nullable(True) if None in columns[f.name] else f for f in table.schema],
+            metadata=table.schema.metadata,
         )
         table = pa.table({n: pa.array(v, type=schema.field(n).type) for n, v in columns.items()}, schema=schema)
         pq.write_table(table, path, **PARQUET_OPTIONS)
@@ -195,7 +196,12 @@ def generate(out: str, quotes: int, seed: int) -> dict:
 
     start = time.perf_counter()
     summary = make(out, quotes, seed)
-    return {"seconds": time.perf_counter() - start, "counts": summary.counts, "bytes": summary.bytes, "files": summary.files}
+    return {
+        "seconds": time.perf_counter() - start,
+        "counts": summary.counts,
+        "bytes": summary.bytes,
+        "files": summary.files,
+    }
 
 
 def command(argv: list[str], env: dict | None = None) -> dict:
@@ -218,8 +224,17 @@ def command(argv: list[str], env: dict | None = None) -> dict:
 STEPS = {
     f.__name__: f
     for f in (
-        parse_floor, load_floor, hash_floor, validate, build, validate_and_write, download, fetch_floor,
-        plant_release, generate, command,
+        parse_floor,
+        load_floor,
+        hash_floor,
+        validate,
+        build,
+        validate_and_write,
+        download,
+        fetch_floor,
+        plant_release,
+        generate,
+        command,
     )
 }
 

@@ -34,37 +34,365 @@ import yaml
 QUOTES_PER_FILE = 1000
 RECORDS_PER_FILE = 1000
 
-FIRST = """Alexander Andrei Anatoly Boris Bill Douglas Eduard Evgeny Gennady Hans Helmut James Javier
-Klaus Lech Madeleine Manfred Mikhail Nikolai Pavel Richard Robert Sergei Strobe Vaclav Viktor Volker
-Warren William Yevgeny Yuri Anthony Charles Dietrich Gerhard Igor Jacques John Leon Ronald Samuel""".split()
-LAST = """Albright Baker Burns Christopher Clinton Gates Genscher Gorbachev Holbrooke Kohl Kozyrev
-Lake Matlock Perry Primakov Ruehe Scowcroft Shevardnadze Solana Talbott Walesa Woerner Yeltsin
-Havel Hurd Major Mitterrand Chirac Kinkel Rodionov Grachev Lebed Chernomyrdin Ivanov Vershbow
-Asmus Blackwill Zelikow Zoellick Kornblum Hunter Collins Fried Bohlen Rice Cheney Powell""".split()
-WORDS = """alliance assurance border cooperation security enlargement expansion membership partnership
-treaty forces troops withdrawal unification eastward jurisdiction guarantee summit meeting memorandum
-letter conversation talks negotiations proposal framework charter council consultation ministers
-government president chancellor secretary foreign defense policy strategy interests commitment
-stability integration europe continent order relations understanding position agreement principle
-question future process decision inclusion exclusion neighbours region military political economic
-common undivided transparent gradual deliberate premature partners allies concerns respect
-sovereignty choice doors open closed consensus dialogue reform democracy market transition nuclear
-weapons arsenal reductions verification inspection confidence measures mandate territory inch
-further beyond east west north south central baltic balkan visegrad warsaw moscow washington bonn
-brussels paris london kiev prague budapest will would should could must cannot never always perhaps
-clearly certainly indeed nevertheless however therefore meanwhile today tomorrow soon later before
-after during within without against toward across the a an of to in on for with by from at as
-that this these those we you they he she it our your their his her its not no yes more less very
-important serious difficult necessary possible acceptable unacceptable new old long short early
-late first last next great small historic personal public private official""".split()
-FILLER_WORDS = WORDS + """page site post share reply comment read more subscribe newsletter archive
-link source photo video report analysis update editor reader forum thread view login menu home
-world politics news opinion column minutes hours days weeks months years ago""".split()
-RUSSIAN = "мы не будем расширять НАТО на восток это наша общая безопасность".split()
+FIRST = [
+    "Alexander",
+    "Andrei",
+    "Anatoly",
+    "Boris",
+    "Bill",
+    "Douglas",
+    "Eduard",
+    "Evgeny",
+    "Gennady",
+    "Hans",
+    "Helmut",
+    "James",
+    "Javier",
+    "Klaus",
+    "Lech",
+    "Madeleine",
+    "Manfred",
+    "Mikhail",
+    "Nikolai",
+    "Pavel",
+    "Richard",
+    "Robert",
+    "Sergei",
+    "Strobe",
+    "Vaclav",
+    "Viktor",
+    "Volker",
+    "Warren",
+    "William",
+    "Yevgeny",
+    "Yuri",
+    "Anthony",
+    "Charles",
+    "Dietrich",
+    "Gerhard",
+    "Igor",
+    "Jacques",
+    "John",
+    "Leon",
+    "Ronald",
+    "Samuel",
+]
+LAST = [
+    "Albright",
+    "Baker",
+    "Burns",
+    "Christopher",
+    "Clinton",
+    "Gates",
+    "Genscher",
+    "Gorbachev",
+    "Holbrooke",
+    "Kohl",
+    "Kozyrev",
+    "Lake",
+    "Matlock",
+    "Perry",
+    "Primakov",
+    "Ruehe",
+    "Scowcroft",
+    "Shevardnadze",
+    "Solana",
+    "Talbott",
+    "Walesa",
+    "Woerner",
+    "Yeltsin",
+    "Havel",
+    "Hurd",
+    "Major",
+    "Mitterrand",
+    "Chirac",
+    "Kinkel",
+    "Rodionov",
+    "Grachev",
+    "Lebed",
+    "Chernomyrdin",
+    "Ivanov",
+    "Vershbow",
+    "Asmus",
+    "Blackwill",
+    "Zelikow",
+    "Zoellick",
+    "Kornblum",
+    "Hunter",
+    "Collins",
+    "Fried",
+    "Bohlen",
+    "Rice",
+    "Cheney",
+    "Powell",
+]
+WORDS = [
+    "alliance",
+    "assurance",
+    "border",
+    "cooperation",
+    "security",
+    "enlargement",
+    "expansion",
+    "membership",
+    "partnership",
+    "treaty",
+    "forces",
+    "troops",
+    "withdrawal",
+    "unification",
+    "eastward",
+    "jurisdiction",
+    "guarantee",
+    "summit",
+    "meeting",
+    "memorandum",
+    "letter",
+    "conversation",
+    "talks",
+    "negotiations",
+    "proposal",
+    "framework",
+    "charter",
+    "council",
+    "consultation",
+    "ministers",
+    "government",
+    "president",
+    "chancellor",
+    "secretary",
+    "foreign",
+    "defense",
+    "policy",
+    "strategy",
+    "interests",
+    "commitment",
+    "stability",
+    "integration",
+    "europe",
+    "continent",
+    "order",
+    "relations",
+    "understanding",
+    "position",
+    "agreement",
+    "principle",
+    "question",
+    "future",
+    "process",
+    "decision",
+    "inclusion",
+    "exclusion",
+    "neighbours",
+    "region",
+    "military",
+    "political",
+    "economic",
+    "common",
+    "undivided",
+    "transparent",
+    "gradual",
+    "deliberate",
+    "premature",
+    "partners",
+    "allies",
+    "concerns",
+    "respect",
+    "sovereignty",
+    "choice",
+    "doors",
+    "open",
+    "closed",
+    "consensus",
+    "dialogue",
+    "reform",
+    "democracy",
+    "market",
+    "transition",
+    "nuclear",
+    "weapons",
+    "arsenal",
+    "reductions",
+    "verification",
+    "inspection",
+    "confidence",
+    "measures",
+    "mandate",
+    "territory",
+    "inch",
+    "further",
+    "beyond",
+    "east",
+    "west",
+    "north",
+    "south",
+    "central",
+    "baltic",
+    "balkan",
+    "visegrad",
+    "warsaw",
+    "moscow",
+    "washington",
+    "bonn",
+    "brussels",
+    "paris",
+    "london",
+    "kiev",
+    "prague",
+    "budapest",
+    "will",
+    "would",
+    "should",
+    "could",
+    "must",
+    "cannot",
+    "never",
+    "always",
+    "perhaps",
+    "clearly",
+    "certainly",
+    "indeed",
+    "nevertheless",
+    "however",
+    "therefore",
+    "meanwhile",
+    "today",
+    "tomorrow",
+    "soon",
+    "later",
+    "before",
+    "after",
+    "during",
+    "within",
+    "without",
+    "against",
+    "toward",
+    "across",
+    "the",
+    "a",
+    "an",
+    "of",
+    "to",
+    "in",
+    "on",
+    "for",
+    "with",
+    "by",
+    "from",
+    "at",
+    "as",
+    "that",
+    "this",
+    "these",
+    "those",
+    "we",
+    "you",
+    "they",
+    "he",
+    "she",
+    "it",
+    "our",
+    "your",
+    "their",
+    "his",
+    "her",
+    "its",
+    "not",
+    "no",
+    "yes",
+    "more",
+    "less",
+    "very",
+    "important",
+    "serious",
+    "difficult",
+    "necessary",
+    "possible",
+    "acceptable",
+    "unacceptable",
+    "new",
+    "old",
+    "long",
+    "short",
+    "early",
+    "late",
+    "first",
+    "last",
+    "next",
+    "great",
+    "small",
+    "historic",
+    "personal",
+    "public",
+    "private",
+    "official",
+]
+FILLER_WORDS = WORDS + [
+    "page",
+    "site",
+    "post",
+    "share",
+    "reply",
+    "comment",
+    "read",
+    "more",
+    "subscribe",
+    "newsletter",
+    "archive",
+    "link",
+    "source",
+    "photo",
+    "video",
+    "report",
+    "analysis",
+    "update",
+    "editor",
+    "reader",
+    "forum",
+    "thread",
+    "view",
+    "login",
+    "menu",
+    "home",
+    "world",
+    "politics",
+    "news",
+    "opinion",
+    "column",
+    "minutes",
+    "hours",
+    "days",
+    "weeks",
+    "months",
+    "years",
+    "ago",
+]
+RUSSIAN = ["мы", "не", "будем", "расширять", "НАТО", "на", "восток", "это", "наша", "общая", "безопасность"]
 
-DOC_KINDS = ["letter", "memorandum", "memcon", "telcon", "cable", "speech", "statement", "note", "report", "policy_paper"]
+DOC_KINDS = [
+    "letter",
+    "memorandum",
+    "memcon",
+    "telcon",
+    "cable",
+    "speech",
+    "statement",
+    "note",
+    "report",
+    "policy_paper",
+]
 PAGE_KINDS = ["news_report", "article", "forum_post", "web_page", "archive_posting"]
-EVENT_KINDS = ["summit", "meeting", "briefing", "conference", "letter_sent", "speech", "phone_call", "visit", "policy_decision"]
+EVENT_KINDS = [
+    "summit",
+    "meeting",
+    "briefing",
+    "conference",
+    "letter_sent",
+    "speech",
+    "phone_call",
+    "visit",
+    "policy_decision",
+]
 RELEASES = ["foia_lawsuit", "foia_request", "official_publication", "publication", "leak", "unknown"]
 ACTOR_KINDS = ["person"] * 6 + ["government", "agency", "news_agency", "publication", "website", "organization"]
 RATIONALES = [
@@ -127,7 +455,7 @@ def _emit(value, indent: int, out: list[str]) -> None:
             if isinstance(item, dict):
                 start = len(out)
                 _emit(item, indent + 2, out)
-                out[start] = pad + "- " + out[start][indent + 2:]
+                out[start] = pad + "- " + out[start][indent + 2 :]
             else:
                 out.append(f"{pad}- {_scalar(item)}\n")
 
@@ -144,7 +472,9 @@ def dump(records: list[dict], comment: str) -> str:
 @dataclass
 class _Writer:
     root: Path
-    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("actor", "capture", "document", "event", "quote"), 0))
+    counts: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(("actor", "capture", "document", "event", "quote"), 0)
+    )
     files: int = 0
 
     def write(self, relative: str, text: str | bytes) -> None:
@@ -326,8 +656,11 @@ def generate(out: str | Path, quotes: int, seed: int = 0) -> Summary:
             "recipients": [recipient["id"]] if recipient is not author else [],
             "language": language,
             "holder": sites[i % len(sites)]["id"] if rng.random() < 0.5 else None,
-            "urls": [{"kind": "archive_page", "url": f"https://archive.example.org/documents/{i}/{_slug(text.words(2, 4))}"}]
-            if rng.random() < 0.6 else [],
+            "urls": [
+                {"kind": "archive_page", "url": f"https://archive.example.org/documents/{i}/{_slug(text.words(2, 4))}"}
+            ]
+            if rng.random() < 0.6
+            else [],
             "release": rng.choice(RELEASES),
             "release_note": text.sentence(5, 12) if rng.random() < 0.2 else None,
             "relations": [],
@@ -350,7 +683,10 @@ def generate(out: str | Path, quotes: int, seed: int = 0) -> Summary:
             batch = documents_out[:RECORDS_PER_FILE]
             del documents_out[:RECORDS_PER_FILE]
             doc_file[0] += 1
-            writer.write(f"documents/documents-{doc_file[0]:04d}.yaml", dump(batch, "Synthetic documents: generated, not evidence."))
+            writer.write(
+                f"documents/documents-{doc_file[0]:04d}.yaml",
+                dump(batch, "Synthetic documents: generated, not evidence."),
+            )
             writer.counts["document"] += len(batch)
 
     group: list[dict] = []
@@ -414,9 +750,11 @@ def generate(out: str | Path, quotes: int, seed: int = 0) -> Summary:
         spans: list[tuple[int, int, str]] = []
         main_start = add(text.paragraph(rng.randint(1, 4)) + " ")
         block = 0
-        for (quote, words, original), holder in zip(planned, where):
+        for (quote, words, original), holder in zip(planned, where, strict=False):
             if holder != block:  # close the main text or the last comment; open the next comment
-                segments.append({"kind": "main_text" if block == 0 else "comment", "start": main_start, "end": page.length})
+                segments.append(
+                    {"kind": "main_text" if block == 0 else "comment", "start": main_start, "end": page.length}
+                )
                 add("\n\n")
                 while block < holder:
                     block += 1
@@ -450,9 +788,13 @@ def generate(out: str | Path, quotes: int, seed: int = 0) -> Summary:
             "title": headline,
             "site": site["name"],
             "site_url": f"https://{_slug(site['name'])}.example.com/",
-            "page_url": f"https://{_slug(site['name'])}.example.com/{capture_no}/{_slug(headline)[:40]}" if rng.random() < 0.8 else "unknown",
+            "page_url": f"https://{_slug(site['name'])}.example.com/{capture_no}/{_slug(headline)[:40]}"
+            if rng.random() < 0.8
+            else "unknown",
             "captured": captured,
-            "obtained": rng.choice(["Saved from the browser by a curator", "unknown", "Sent by a reader as a text file"]),
+            "obtained": rng.choice(
+                ["Saved from the browser by a curator", "unknown", "Sent by a reader as a text file"]
+            ),
             "rights": rng.choice(["public_domain", "copyrighted_excerpts_only", "unknown"]),
             "segments": segments,
             "notes": text.sentence(6, 16) if rng.random() < 0.1 else None,
@@ -472,7 +814,14 @@ def generate(out: str | Path, quotes: int, seed: int = 0) -> Summary:
             "language": "en",
             "original_language": "ru" if translated_page else None,
             "publisher": site["id"],
-            "urls": [{"kind": "canonical", "url": capture["page_url"] if capture["page_url"] != "unknown" else f"https://example.com/{capture_no}"}],
+            "urls": [
+                {
+                    "kind": "canonical",
+                    "url": capture["page_url"]
+                    if capture["page_url"] != "unknown"
+                    else f"https://example.com/{capture_no}",
+                }
+            ],
             "release": "publication",
             "capture": capture_id,
             "relations": [{"type": "translates" if translated_page else "reports_on", "target": cited[0]}]
@@ -502,7 +851,7 @@ def generate(out: str | Path, quotes: int, seed: int = 0) -> Summary:
 
         # the quotation records
         this_page: list[tuple[dict, str]] = []
-        for (quote, words, original), (start, end, holder) in zip(planned, spans):
+        for (quote, words, original), (start, end, holder) in zip(planned, spans, strict=False):
             occurrence = {"capture": capture_id, "start": start, "end": end, "document": holder}
             if quote is not None:  # relayed from the last page: one more occurrence
                 quote["occurrences"].append(occurrence)
@@ -565,7 +914,9 @@ def generate(out: str | Path, quotes: int, seed: int = 0) -> Summary:
         )
         used_actors.update(participants)
     for n, start in enumerate(range(0, len(events), RECORDS_PER_FILE)):
-        writer.write(f"events/events-{n + 1:04d}.yaml", dump(events[start:start + RECORDS_PER_FILE], "Synthetic events."))
+        writer.write(
+            f"events/events-{n + 1:04d}.yaml", dump(events[start : start + RECORDS_PER_FILE], "Synthetic events.")
+        )
     writer.counts["event"] = len(events)
 
     # every actor is referred to: those nobody used yet take part in a summit
@@ -577,7 +928,7 @@ def generate(out: str | Path, quotes: int, seed: int = 0) -> Summary:
                 "title": "[List of participants]",
                 "kind": "memorandum",
                 "date": rng.choice(OLD_DAYS),
-                "authors": unused[start:start + 20],
+                "authors": unused[start : start + 20],
                 "language": "en",
                 "release": "foia_request",
                 "rights": "public_domain",
@@ -586,7 +937,9 @@ def generate(out: str | Path, quotes: int, seed: int = 0) -> Summary:
         )
     flush_documents(force=True)
     for n, start in enumerate(range(0, len(actors), RECORDS_PER_FILE)):
-        writer.write(f"actors/actors-{n + 1:04d}.yaml", dump(actors[start:start + RECORDS_PER_FILE], "Synthetic actors."))
+        writer.write(
+            f"actors/actors-{n + 1:04d}.yaml", dump(actors[start : start + RECORDS_PER_FILE], "Synthetic actors.")
+        )
     writer.counts["actor"] = len(actors)
     size = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
     return Summary(root=root, counts=dict(writer.counts), files=writer.files, bytes=size)
@@ -649,14 +1002,19 @@ def plant_errors(root: str | Path) -> dict[str, str]:
     planted["yaml-syntax"] = path.as_posix()
     # an event that cites a reader comment as evidence (if the corpus has one)
     comment = next(
-        (line.split(": ", 1)[1] for p in documents for line in p.read_text(encoding="utf-8").splitlines() if line.startswith("- id: doc:comment-")),
+        (
+            line.split(": ", 1)[1]
+            for p in documents
+            for line in p.read_text(encoding="utf-8").splitlines()
+            if line.startswith("- id: doc:comment-")
+        ),
         None,
     )
     if comment:
         path = min((root / "events").glob("*.yaml"))
         text = path.read_text(encoding="utf-8")
         match = re.search(r"evidence:(?: \[|\n +- )([^\],\n]+)", text)
-        path.write_text(text[: match.start(1)] + comment + text[match.end(1):], encoding="utf-8")
+        path.write_text(text[: match.start(1)] + comment + text[match.end(1) :], encoding="utf-8")
         planted["comment-as-fact"] = path.as_posix()
     return planted
 
@@ -669,7 +1027,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--plant-errors", action="store_true", help="break the corpus on purpose (see plant_errors)")
     args = parser.parse_args(argv)
     summary = generate(args.out, args.quotes, args.seed)
-    print(f"{summary.root}: {summary.records:,} records ({summary.counts}), {summary.files:,} files, {summary.bytes / 1e6:.1f} MB")
+    print(
+        f"{summary.root}: {summary.records:,} records ({summary.counts}), {summary.files:,} files, {summary.bytes / 1e6:.1f} MB"
+    )
     if args.plant_errors:
         for code, file in plant_errors(args.out).items():
             print(f"planted {code} in {file}")

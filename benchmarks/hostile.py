@@ -28,7 +28,20 @@ ACTORS = 3_000
 BROKEN = 3_000
 CAPTURE_BYTES = 1_000_000
 QUOTE_CHARS = 2_000
-WORDS = "alliance border charter eastward enlargement guarantee membership partnership security summit treaty withdrawal".split()
+WORDS = [
+    "alliance",
+    "border",
+    "charter",
+    "eastward",
+    "enlargement",
+    "guarantee",
+    "membership",
+    "partnership",
+    "security",
+    "summit",
+    "treaty",
+    "withdrawal",
+]
 
 
 def _first_document(root: Path) -> dict:
@@ -45,7 +58,10 @@ def broken_references(out: str | Path, seed: int = 1) -> dict:
     generate(root, BASE_QUOTES, seed)
     rng = random.Random(seed)
     letters = "abcdefghijklmnopqrstuvwxyz"
-    names = [f"{''.join(rng.choice(letters) for _ in range(6))}-{''.join(rng.choice(letters) for _ in range(8))}" for _ in range(ACTORS)]
+    names = [
+        f"{''.join(rng.choice(letters) for _ in range(6))}-{''.join(rng.choice(letters) for _ in range(8))}"
+        for _ in range(ACTORS)
+    ]
     actors = [f"- id: actor:{name}-{i}\n  name: {name.title()}\n  kind: person\n" for i, name in enumerate(names)]
     (root / "actors" / "hostile.yaml").write_text("".join(actors), encoding="utf-8")
     evidence = _first_document(root)["id"]
@@ -53,7 +69,7 @@ def broken_references(out: str | Path, seed: int = 1) -> dict:
     for i in range(BROKEN):
         name = names[i % ACTORS]
         cut = rng.randrange(len(name))
-        broken = name[:cut] + rng.choice(letters) + name[cut + 1:]
+        broken = name[:cut] + rng.choice(letters) + name[cut + 1 :]
         events.append(
             f"- id: event:hostile-{i}\n  title: A meeting\n  kind: meeting\n  date: 1994-12-05\n"
             f"  participants: [actor:{broken}-{i % ACTORS}x]\n  summary: A meeting.\n  evidence: [{evidence}]\n"
@@ -85,10 +101,12 @@ def near_miss(out: str | Path, seed: int = 1) -> dict:
     old = yaml.safe_load(record)[0]
     data = text.encode("utf-8")
     record = record.replace(f"sha256: {old['sha256']}", f"sha256: {hashlib.sha256(data).hexdigest()}")
-    record = record.replace(f"bytes: {old['bytes']}", f"bytes: {len(data)}").replace(f"characters: {old['characters']}", f"characters: {len(text)}")
+    record = record.replace(f"bytes: {old['bytes']}", f"bytes: {len(data)}").replace(
+        f"characters: {old['characters']}", f"characters: {len(text)}"
+    )
     record_path.write_text(record, encoding="utf-8")
     start = len(text) // 2
-    passage = list(text[start:start + QUOTE_CHARS])
+    passage = list(text[start : start + QUOTE_CHARS])
     for at in (300, 1000, 1700):
         passage[at] = "#"
     speaker = yaml.safe_load((root / "actors" / "actors-0001.yaml").read_text(encoding="utf-8"))[0]["id"]

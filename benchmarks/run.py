@@ -37,7 +37,12 @@ WORK = HERE / ".work"
 SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000, "1M": 1_000_000}
 SEED = 1
 #: errors planted in a copy of a release (benchmarks._steps.plant_release): (table, kind)
-PLANTED = {("quotes", "primary-key"), ("quotes", "required"), ("quotes", "pattern"), ("quote_occurrences", "foreign-key")}
+PLANTED = {
+    ("quotes", "primary-key"),
+    ("quotes", "required"),
+    ("quotes", "pattern"),
+    ("quote_occurrences", "foreign-key"),
+}
 
 
 @dataclass
@@ -66,11 +71,31 @@ class Row:
         if self.timed == "growth":  # time per record at the larger size, against the smaller
             target_met = {True: "met", False: "MISSED", None: "-"}[self.met]
             if self.floor is None:  # peak memory
-                return [self.size, self.name, "-", "-", f"{self.subject.peak_mb:,.0f}", "-", "-", "-", "-", self.target, target_met]
+                return [
+                    self.size,
+                    self.name,
+                    "-",
+                    "-",
+                    f"{self.subject.peak_mb:,.0f}",
+                    "-",
+                    "-",
+                    "-",
+                    "-",
+                    self.target,
+                    target_met,
+                ]
             return [
-                self.size, self.name, f"{self.subject.seconds:.1f} µs/rec", "-", f"{self.subject.peak_mb:,.0f}",
-                f"{self.floor.seconds:.1f} µs/rec", "-", f"{self.floor.peak_mb:,.0f}",
-                f"{self.ratio:.2f}x", self.target, target_met,
+                self.size,
+                self.name,
+                f"{self.subject.seconds:.1f} µs/rec",
+                "-",
+                f"{self.subject.peak_mb:,.0f}",
+                f"{self.floor.seconds:.1f} µs/rec",
+                "-",
+                f"{self.floor.peak_mb:,.0f}",
+                f"{self.ratio:.2f}x",
+                self.target,
+                target_met,
             ]
         pick = (lambda m: m.wall) if self.timed == "process" else (lambda m: m.seconds)
         rate = lambda m: f"{self.records / pick(m):,.0f}" if m and pick(m) > 0 else "-"
@@ -90,7 +115,19 @@ class Row:
         ]
 
 
-HEADER = ["size", "benchmark", "time", "records/s", "peak MB", "floor", "floor rec/s", "floor MB", "ratio", "target", ""]
+HEADER = [
+    "size",
+    "benchmark",
+    "time",
+    "records/s",
+    "peak MB",
+    "floor",
+    "floor rec/s",
+    "floor MB",
+    "ratio",
+    "target",
+    "",
+]
 
 
 # --- processes ----------------------------------------------------------------------
@@ -183,8 +220,12 @@ def _ours_found(report: dict) -> set[tuple[str, str]]:
     for problem in report.get("problems", []):
         table = (problem.get("record") or "").split(":")[0] or Path(problem.get("file") or "").stem
         message = problem["message"]
-        for kind, marker in (("primary-key", "primary key"), ("required", "required but null"),
-                             ("pattern", "does not match the pattern"), ("foreign-key", "foreign key")):
+        for kind, marker in (
+            ("primary-key", "primary key"),
+            ("required", "required but null"),
+            ("pattern", "does not match the pattern"),
+            ("foreign-key", "foreign key"),
+        ):
             if marker in message:
                 found.add((table, kind))
     return found
@@ -249,12 +290,23 @@ def run_size(size: str, repeat: int, frictionless: bool, rows: list[Row]) -> Non
             (WORK / f"raw-{size}.editing.json").rename(WORK / f"raw-{size}.json")
         hashed = step("hash_floor", repeat=3, raw=str(raw))
         ratio = best.seconds / hashed.seconds
-        show(Row(size, "re-validate, 1 file changed (cache)", best, hashed, records, "<= 2.5x", ratio,
-                 ratio <= 2.5, info=f"whole process {best.wall:.3f} s; floor: read and sha256 every file"))
+        show(
+            Row(
+                size,
+                "re-validate, 1 file changed (cache)",
+                best,
+                hashed,
+                records,
+                "<= 2.5x",
+                ratio,
+                ratio <= 2.5,
+                info=f"whole process {best.wall:.3f} s; floor: read and sha256 every file",
+            )
+        )
 
     # 3. build vs validate + pyarrow writing the same tables
     builds = []
-    for n in range(heavy):
+    for _ in range(heavy):
         dist = WORK / f"dist-{size}"
         shutil.rmtree(dist, ignore_errors=True)
         builds.append(step("build", raw=str(raw), dist=str(dist)))
@@ -262,26 +314,66 @@ def run_size(size: str, repeat: int, frictionless: bool, rows: list[Row]) -> Non
     built.peak_mb = max(m.peak_mb for m in builds)
     release = Path(built.out["path"])
     version = release.name
-    written = step("validate_and_write", repeat=heavy, raw=str(raw), release=str(release), out=str(WORK / f"write-{size}"))
+    written = step(
+        "validate_and_write", repeat=heavy, raw=str(raw), release=str(release), out=str(WORK / f"write-{size}")
+    )
     ratio = built.seconds / written.seconds
-    show(Row(size, "build", built, written, records, "<= 1.3x", ratio, ratio <= 1.3,
-             info=f"floor: validate {written.out['validate']:.3f} s + pyarrow write {written.out['write']:.3f} s"))
+    show(
+        Row(
+            size,
+            "build",
+            built,
+            written,
+            records,
+            "<= 1.3x",
+            ratio,
+            ratio <= 1.3,
+            info=f"floor: validate {written.out['validate']:.3f} s + pyarrow write {written.out['write']:.3f} s",
+        )
+    )
 
     # 4. validate a published release vs frictionless, both finding the same planted errors
     planted = Path(step("plant_release", release=str(release), out=str(WORK / f"planted-{size}" / version)).out["path"])
-    ours_cmd = command([sys.executable, "-m", "nato_corpus", "validate", str(planted), "--format", "json"], repeat=repeat)
+    ours_cmd = command(
+        [sys.executable, "-m", "nato_corpus", "validate", str(planted), "--format", "json"], repeat=repeat
+    )
     found = _ours_found(json.loads(ours_cmd.out["stdout"]))
     if frictionless:
-        theirs = command([sys.executable, "-m", "frictionless", "validate", "--json", str(planted / "datapackage.json")])
+        theirs = command(
+            [sys.executable, "-m", "frictionless", "validate", "--json", str(planted / "datapackage.json")]
+        )
         their_found = _frictionless_found(json.loads(theirs.out["stdout"]))
-        same = PLANTED <= found and PLANTED <= their_found
+        same = found >= PLANTED and their_found >= PLANTED
         speedup = theirs.wall / ours_cmd.wall
-        show(Row(size, "validate release (vs frictionless)", ours_cmd, theirs, records, ">= 20x faster", speedup,
-                 speedup >= 20 and same, timed="process",
-                 info=f"planted {len(PLANTED)}: nato-corpus found {len(PLANTED & found)}, frictionless {len(PLANTED & their_found)}"))
+        show(
+            Row(
+                size,
+                "validate release (vs frictionless)",
+                ours_cmd,
+                theirs,
+                records,
+                ">= 20x faster",
+                speedup,
+                speedup >= 20 and same,
+                timed="process",
+                info=f"planted {len(PLANTED)}: nato-corpus found {len(PLANTED & found)}, frictionless {len(PLANTED & their_found)}",
+            )
+        )
     else:
-        show(Row(size, "validate release", ours_cmd, None, records, "-", None, None, timed="process",
-                 info=f"frictionless skipped at this size (--frictionless-max); planted {len(PLANTED)}, found {len(PLANTED & found)}"))
+        show(
+            Row(
+                size,
+                "validate release",
+                ours_cmd,
+                None,
+                records,
+                "-",
+                None,
+                None,
+                timed="process",
+                info=f"frictionless skipped at this size (--frictionless-max); planted {len(PLANTED)}, found {len(PLANTED & found)}",
+            )
+        )
 
     # 5. cold load in a new process vs pyarrow reading the same file
     load_cache = WORK / f"loadcache-{size}"
@@ -289,16 +381,42 @@ def run_size(size: str, repeat: int, frictionless: bool, rows: list[Row]) -> Non
     shutil.copytree(release, load_cache / version)
     env = {"NATO_CORPUS_CACHE": str(load_cache), "NATO_CORPUS_OFFLINE": "1"}
     ours_load = command([sys.executable, "-c", f"import nato_corpus; nato_corpus.load('quotes', {version!r})"], 5, env)
-    floor_load = command([sys.executable, "-c", f"import pyarrow.parquet as pq; pq.read_table({str(release / 'data/quotes.parquet')!r})"], 5)
-    light = command([sys.executable, "-c", "import json, sys, nato_corpus; print(json.dumps(sorted(m for m in ('frictionless', 'pydantic', 'pandas') if m in sys.modules)))"])
+    floor_load = command(
+        [
+            sys.executable,
+            "-c",
+            f"import pyarrow.parquet as pq; pq.read_table({str(release / 'data/quotes.parquet')!r})",
+        ],
+        5,
+    )
+    light = command(
+        [
+            sys.executable,
+            "-c",
+            "import json, sys, nato_corpus; print(json.dumps(sorted(m for m in ('frictionless', 'pydantic', 'pandas') if m in sys.modules)))",
+        ]
+    )
     heavy_imports = json.loads(light.out["stdout"])
     ratio = ours_load.wall / floor_load.wall
-    show(Row(size, "cold load('quotes')", ours_load, floor_load, counts["quote"], "<= 1.5x", ratio, ratio <= 1.5 and not heavy_imports,
-             timed="process", info=f"`import nato_corpus` imports {heavy_imports or 'none'} of frictionless, pydantic, pandas"))
+    show(
+        Row(
+            size,
+            "cold load('quotes')",
+            ours_load,
+            floor_load,
+            counts["quote"],
+            "<= 1.5x",
+            ratio,
+            ratio <= 1.5 and not heavy_imports,
+            timed="process",
+            info=f"`import nato_corpus` imports {heavy_imports or 'none'} of frictionless, pydantic, pandas",
+        )
+    )
 
     # 6. download and verify from a local HTTP server vs fetching and hashing the same bytes
     server, url = serve(release.parent)
     try:
+
         def ours_download() -> Measure:
             cache_dir = WORK / f"download-{size}"
             shutil.rmtree(cache_dir, ignore_errors=True)
@@ -309,8 +427,19 @@ def run_size(size: str, repeat: int, frictionless: bool, rows: list[Row]) -> Non
     finally:
         server.shutdown()
     ratio = got.seconds / fetched.seconds
-    show(Row(size, "download + verify (HTTP)", got, fetched, records, "<= 1.5x", ratio, ratio <= 1.5,
-             info=f"{fetched.out['bytes'] / 1e6:.1f} MB over 127.0.0.1"))
+    show(
+        Row(
+            size,
+            "download + verify (HTTP)",
+            got,
+            fetched,
+            records,
+            "<= 1.5x",
+            ratio,
+            ratio <= 1.5,
+            info=f"{fetched.out['bytes'] / 1e6:.1f} MB over 127.0.0.1",
+        )
+    )
 
 
 def run_hostile(repeat: int, rows: list[Row]) -> None:
@@ -322,10 +451,22 @@ def run_hostile(repeat: int, rows: list[Row]) -> None:
         raw = WORK / f"hostile-{kind}"
         shutil.rmtree(raw, ignore_errors=True)
         made = make(raw)
-        measured = command([sys.executable, "-m", "nato_corpus", "validate", str(raw), "--no-cache", "--format", "json"], repeat=repeat)
+        measured = command(
+            [sys.executable, "-m", "nato_corpus", "validate", str(raw), "--no-cache", "--format", "json"], repeat=repeat
+        )
         records = sum(json.loads(measured.out["stdout"])["counts"].values())
-        row = Row("-", f"validate, {kind}", measured, None, records, "<= 2 s", None, measured.wall <= 2.0, timed="process",
-                  info=f"{kind}: {made}")
+        row = Row(
+            "-",
+            f"validate, {kind}",
+            measured,
+            None,
+            records,
+            "<= 2 s",
+            None,
+            measured.wall <= 2.0,
+            timed="process",
+            info=f"{kind}: {made}",
+        )
         rows.append(row)
         print("  " + " | ".join(row.cells()), flush=True)
 
@@ -341,12 +482,36 @@ def growth(rows: list[Row]) -> list[Row]:
             per_b = Measure(b.subject.seconds / b.records * 1e6, 0, b.subject.peak_mb)
             floor_growth = (b.floor.seconds / b.records) / (a.floor.seconds / a.records)
             ratio = per_b.seconds / per_a.seconds
-            extra.append(Row(large, f"growth: time/record {small} -> {large}", per_b, per_a, b.records, "<= 1.3x", ratio,
-                             ratio <= 1.3, timed="growth", info=f"the floor's own growth: {floor_growth:.2f}x"))
+            extra.append(
+                Row(
+                    large,
+                    f"growth: time/record {small} -> {large}",
+                    per_b,
+                    per_a,
+                    b.records,
+                    "<= 1.3x",
+                    ratio,
+                    ratio <= 1.3,
+                    timed="growth",
+                    info=f"the floor's own growth: {floor_growth:.2f}x",
+                )
+            )
     if "1M" in validated:
         peak = validated["1M"].subject.peak_mb
-        extra.append(Row("1M", "growth: peak memory at 1M", validated["1M"].subject, None, validated["1M"].records,
-                         "< 2,048 MB", None, peak < 2048, timed="growth", info=f"{peak:,.0f} MB"))
+        extra.append(
+            Row(
+                "1M",
+                "growth: peak memory at 1M",
+                validated["1M"].subject,
+                None,
+                validated["1M"].records,
+                "< 2,048 MB",
+                None,
+                peak < 2048,
+                timed="growth",
+                info=f"{peak:,.0f} MB",
+            )
+        )
     return extra
 
 
@@ -494,9 +659,15 @@ def write_results(rows: list[Row], argv: list[str], path: Path, seconds: float) 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", help="comma-separated sizes among " + ", ".join(SIZES) + " (default: 1k,10k,100k)")
-    parser.add_argument("--full", action="store_true", help="add 1M quotations (validation only: growth and peak memory)")
+    parser.add_argument(
+        "--full", action="store_true", help="add 1M quotations (validation only: growth and peak memory)"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="runs per measured step (best kept; default 3)")
-    parser.add_argument("--frictionless-max", default="10k", help="largest size at which frictionless runs (default 10k; it takes minutes at 100k)")
+    parser.add_argument(
+        "--frictionless-max",
+        default="10k",
+        help="largest size at which frictionless runs (default 10k; it takes minutes at 100k)",
+    )
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args(argv)
     sizes = args.sizes.split(",") if args.sizes else ["1k", "10k", "100k"] + (["1M"] if args.full else [])

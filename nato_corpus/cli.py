@@ -125,7 +125,11 @@ def cmd_build(args) -> int:
     if args.check:
         for name in result.differences:
             print(f"differs: {name}")
-        state = "reproduces exactly" if not result.differences else f"does NOT reproduce ({len(result.differences)} of its files differ)"
+        state = (
+            "reproduces exactly"
+            if not result.differences
+            else f"does NOT reproduce ({len(result.differences)} of its files differ)"
+        )
         print(f"{result.path}: {state}")
         if result.note:
             print(f"note: {result.note}")
@@ -305,8 +309,10 @@ def _run(argv: list[str] | None) -> int:
     except OSError as exc:  # a path or folder the system refuses: the caller's to fix
         name = exc.filename if exc.filename is not None else ""
         where = f" {name}" if name else ""
-        say(f"error: cannot use{where}: {exc.strerror or exc}; check the path, that it is the kind "
-            "(file or folder) the command expects, and its permissions")
+        say(
+            f"error: cannot use{where}: {exc.strerror or exc}; check the path, that it is the kind "
+            "(file or folder) the command expects, and its permissions"
+        )
         return EXIT_USAGE
     except Exception as exc:  # the edge: never a traceback for a user
         say(f"internal error: {type(exc).__name__}: {exc}. Please report it with the command you ran.")

@@ -21,8 +21,7 @@ class ValidationFailed(NatoCorpusError):
     def __init__(self, report):
         self.report = report
         super().__init__(
-            f"raw/ has {len(report.errors)} error(s); fix them before building "
-            "(run `nato-corpus validate` to see them)"
+            f"raw/ has {len(report.errors)} error(s); fix them before building (run `nato-corpus validate` to see them)"
         )
 
 

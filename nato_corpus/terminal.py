@@ -18,6 +18,7 @@ paths given as arguments). Before it reaches a terminal or a CI log it is made i
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
@@ -64,10 +65,8 @@ def prepare_streams() -> None:
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
-            try:
+            with contextlib.suppress(ValueError, OSError):  # a stream already closed or detached
                 reconfigure(errors="backslashreplace")
-            except (ValueError, OSError):  # a stream already closed or detached
-                pass
 
 
 def silence_stdout() -> None:
@@ -83,7 +82,5 @@ def silence_stdout() -> None:
 
 def say(message: str) -> None:
     """Print one line on stderr, escaped, and never fail doing it."""
-    try:
+    with contextlib.suppress(OSError, ValueError):  # stderr closed too: nothing more can be said
         print(safe_start(escape(message)), file=sys.stderr)
-    except (OSError, ValueError):  # stderr closed too: nothing more can be said
-        pass

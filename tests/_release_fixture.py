@@ -25,9 +25,7 @@ TABLES: dict[str, pa.Table] = {
     "quotes": pa.table(
         {
             "id": pa.array(["quote:more-candid", "quote:cold-peace", "quote:goal"], pa.string()),
-            "text": pa.array(
-                ["more candid", "cold peace", "long-term political goal"], pa.string()
-            ),
+            "text": pa.array(["more candid", "cold peace", "long-term political goal"], pa.string()),
             "words": pa.array([2, 2, 3], pa.int32()),
         }
     ),
@@ -66,9 +64,7 @@ def make_release(
     resources = []
     for name, table in TABLES.items():
         fields = [
-            f
-            if f.name == "words"
-            else f.with_metadata({b"description": DESCRIPTIONS[f.name].encode()})
+            f if f.name == "words" else f.with_metadata({b"description": DESCRIPTIONS[f.name].encode()})
             for f in table.schema
         ]
         pq.write_table(table.cast(pa.schema(fields)), folder / "data" / f"{name}.parquet")
@@ -82,8 +78,7 @@ def make_release(
                 "x_bytes": len(data),
                 "schema": {
                     "fields": [
-                        {"name": f.name, "type": "string", "description": DESCRIPTIONS[f.name]}
-                        for f in table.schema
+                        {"name": f.name, "type": "string", "description": DESCRIPTIONS[f.name]} for f in table.schema
                     ]
                 },
             }
@@ -118,11 +113,7 @@ def make_release(
     data = json.dumps(descriptor, indent=2, sort_keys=True).encode()
     (folder / "datapackage.json").write_bytes(data)
     index_path = root / "index.json"
-    index = (
-        json.loads(index_path.read_bytes())
-        if index_path.exists()
-        else {"name": "nato-corpus", "versions": {}}
-    )
+    index = json.loads(index_path.read_bytes()) if index_path.exists() else {"name": "nato-corpus", "versions": {}}
     index["versions"][version] = {
         "descriptor_sha256": sha256(data),
         "path": f"{version}/datapackage.json",
@@ -135,6 +126,4 @@ def make_release(
 def release_files(root: Path, version: str) -> dict[str, bytes]:
     """Every file of a release folder, relative path -> bytes."""
     folder = root / version
-    return {
-        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
-    }
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -18,8 +18,10 @@ RELEASE = REPO / "dist" / "1.0.0"
 def _inputs() -> tuple[dict, dict, dict]:
     tables = {path.stem: pq.read_table(path) for path in sorted((RELEASE / "data").glob("*.parquet"))}
     descriptor = json.loads((RELEASE / "datapackage.json").read_text(encoding="utf-8"))
-    captures = {row["id"]: (REPO / "raw" / "captures" / row["file"]).read_bytes().decode("utf-8")
-                for row in tables["captures"].to_pylist()}
+    captures = {
+        row["id"]: (REPO / "raw" / "captures" / row["file"]).read_bytes().decode("utf-8")
+        for row in tables["captures"].to_pylist()
+    }
     return tables, descriptor, captures
 
 

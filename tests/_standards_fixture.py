@@ -20,7 +20,6 @@ def release() -> tuple[dict[str, pa.Table], dict, dict[str, str]]:
     tables = {path.stem: pq.read_table(path) for path in sorted((RELEASE / "data").glob("*.parquet"))}
     descriptor = json.loads((RELEASE / "datapackage.json").read_text(encoding="utf-8"))
     captures = {
-        row["id"]: (CAPTURES_DIR / row["file"]).read_bytes().decode("utf-8")
-        for row in tables["captures"].to_pylist()
+        row["id"]: (CAPTURES_DIR / row["file"]).read_bytes().decode("utf-8") for row in tables["captures"].to_pylist()
     }
     return tables, descriptor, captures

@@ -67,75 +67,103 @@ def _drop_none(d: dict) -> dict:
 def quotes(draw) -> dict:
     translated = draw(st.booleans())
     language = draw(LANG)
-    original = draw(LANG.filter(lambda l: l != language)) if translated else None
+    original = draw(LANG.filter(lambda other: other != language)) if translated else None
     start = draw(st.integers(0, 1000))
-    return _drop_none({
-        "id": draw(ids("quote")),
-        "text": draw(TEXT),
-        "speaker": draw(ids("actor")),
-        "addressee": draw(st.none() | ids("actor")),
-        "date": draw(edtf_dates()),
-        "date_note": draw(OPTIONAL_TEXT),
-        "document": draw(ids("doc")),
-        "occurrences": draw(st.lists(
-            st.builds(lambda c, d, n: {"capture": c, "start": start, "end": start + n, "document": d},
-                      ids("capture"), ids("doc"), st.integers(0, 50)),
-            min_size=1, max_size=3)),
-        "language": language,
-        "original_language": original,
-        "translated": translated,
-        "relays": draw(st.integers(0, 5)),
-        "form": draw(st.sampled_from(["sentence", "fragment"])),
-        "credibility": draw(credibility()),
-        "notes": draw(OPTIONAL_TEXT),
-    })
+    return _drop_none(
+        {
+            "id": draw(ids("quote")),
+            "text": draw(TEXT),
+            "speaker": draw(ids("actor")),
+            "addressee": draw(st.none() | ids("actor")),
+            "date": draw(edtf_dates()),
+            "date_note": draw(OPTIONAL_TEXT),
+            "document": draw(ids("doc")),
+            "occurrences": draw(
+                st.lists(
+                    st.builds(
+                        lambda c, d, n: {"capture": c, "start": start, "end": start + n, "document": d},
+                        ids("capture"),
+                        ids("doc"),
+                        st.integers(0, 50),
+                    ),
+                    min_size=1,
+                    max_size=3,
+                )
+            ),
+            "language": language,
+            "original_language": original,
+            "translated": translated,
+            "relays": draw(st.integers(0, 5)),
+            "form": draw(st.sampled_from(["sentence", "fragment"])),
+            "credibility": draw(credibility()),
+            "notes": draw(OPTIONAL_TEXT),
+        }
+    )
 
 
 @st.composite
 def documents(draw) -> dict:
-    return _drop_none({
-        "id": draw(ids("doc")),
-        "title": draw(TEXT),
-        "kind": draw(st.sampled_from(["letter", "memorandum", "article", "forum_post", "reader_comment"])),
-        "date": draw(edtf_dates()),
-        "authors": draw(st.lists(ids("actor"), max_size=3)),
-        "recipients": draw(st.lists(ids("actor"), max_size=2)),
-        "language": draw(LANG),
-        "publisher": draw(st.none() | ids("actor")),
-        "urls": draw(st.lists(st.fixed_dictionaries({"kind": st.sampled_from(["canonical", "archive_page"]), "url": URLS}), max_size=2)),
-        "release": draw(st.sampled_from(["foia_lawsuit", "publication", "unknown"])),
-        "capture": draw(st.none() | ids("capture")),
-        "relations": draw(st.lists(st.fixed_dictionaries({"type": st.sampled_from(["relays", "cites", "translates"]), "target": ids("doc")}), max_size=2)),
-        "rights": draw(st.sampled_from(["public_domain", "copyrighted_excerpts_only", "unknown"])),
-        "reliability": draw(reliability()),
-        "notes": draw(OPTIONAL_TEXT),
-    })
+    return _drop_none(
+        {
+            "id": draw(ids("doc")),
+            "title": draw(TEXT),
+            "kind": draw(st.sampled_from(["letter", "memorandum", "article", "forum_post", "reader_comment"])),
+            "date": draw(edtf_dates()),
+            "authors": draw(st.lists(ids("actor"), max_size=3)),
+            "recipients": draw(st.lists(ids("actor"), max_size=2)),
+            "language": draw(LANG),
+            "publisher": draw(st.none() | ids("actor")),
+            "urls": draw(
+                st.lists(
+                    st.fixed_dictionaries({"kind": st.sampled_from(["canonical", "archive_page"]), "url": URLS}),
+                    max_size=2,
+                )
+            ),
+            "release": draw(st.sampled_from(["foia_lawsuit", "publication", "unknown"])),
+            "capture": draw(st.none() | ids("capture")),
+            "relations": draw(
+                st.lists(
+                    st.fixed_dictionaries(
+                        {"type": st.sampled_from(["relays", "cites", "translates"]), "target": ids("doc")}
+                    ),
+                    max_size=2,
+                )
+            ),
+            "rights": draw(st.sampled_from(["public_domain", "copyrighted_excerpts_only", "unknown"])),
+            "reliability": draw(reliability()),
+            "notes": draw(OPTIONAL_TEXT),
+        }
+    )
 
 
 @st.composite
 def events(draw) -> dict:
-    return _drop_none({
-        "id": draw(ids("event")),
-        "title": draw(TEXT),
-        "kind": draw(st.sampled_from(["summit", "meeting", "letter_sent", "speech"])),
-        "date": draw(edtf_dates()),
-        "place": draw(OPTIONAL_TEXT),
-        "participants": draw(st.lists(ids("actor"), max_size=3)),
-        "summary": draw(TEXT),
-        "evidence": draw(st.lists(ids("doc"), min_size=1, max_size=3)),
-        "credibility": draw(credibility()),
-    })
+    return _drop_none(
+        {
+            "id": draw(ids("event")),
+            "title": draw(TEXT),
+            "kind": draw(st.sampled_from(["summit", "meeting", "letter_sent", "speech"])),
+            "date": draw(edtf_dates()),
+            "place": draw(OPTIONAL_TEXT),
+            "participants": draw(st.lists(ids("actor"), max_size=3)),
+            "summary": draw(TEXT),
+            "evidence": draw(st.lists(ids("doc"), min_size=1, max_size=3)),
+            "credibility": draw(credibility()),
+        }
+    )
 
 
 @st.composite
 def actors(draw) -> dict:
-    return _drop_none({
-        "id": draw(ids("actor")),
-        "name": draw(TEXT),
-        "kind": draw(st.sampled_from(["person", "organization", "agency"])),
-        "aliases": draw(st.lists(TEXT, max_size=3)),
-        "wikidata": draw(st.none() | st.integers(1, 10**8).map(lambda n: f"Q{n}")),
-    })
+    return _drop_none(
+        {
+            "id": draw(ids("actor")),
+            "name": draw(TEXT),
+            "kind": draw(st.sampled_from(["person", "organization", "agency"])),
+            "aliases": draw(st.lists(TEXT, max_size=3)),
+            "wikidata": draw(st.none() | st.integers(1, 10**8).map(lambda n: f"Q{n}")),
+        }
+    )
 
 
 def value_paths(value, prefix=()):
@@ -207,17 +235,49 @@ def json_mutations(draw, document):
 
 def indexes():
     """Release index files: any JSON, or the shape of index.json with odd versions and pins."""
-    pins = st.fixed_dictionaries({"descriptor_sha256": st.text("0123456789abcdef", min_size=0, max_size=64) | JSON, "path": JSON})
+    pins = st.fixed_dictionaries(
+        {"descriptor_sha256": st.text("0123456789abcdef", min_size=0, max_size=64) | JSON, "path": JSON}
+    )
     shaped = st.fixed_dictionaries(
-        {"name": JSON, "latest": JSON, "versions": st.dictionaries(st.text(max_size=12), pins | JSON, max_size=3) | JSON}
+        {
+            "name": JSON,
+            "latest": JSON,
+            "versions": st.dictionaries(st.text(max_size=12), pins | JSON, max_size=3) | JSON,
+        }
     )
     return JSON | shaped
 
 
 #: values an environment variable might hold: numbers written oddly, words, paths, control text
 ENVIRONMENT_VALUES = st.one_of(
-    st.sampled_from(["", " ", "0", "1", "-1", "30", "0.001", "1e999", "inf", "-inf", "nan", "NaN", "1_0", "0x10",
-                     "yes", "no", "on", "off", "maybe?", "TRUE", "\t1\n", "10s", "٣", "１"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "0",
+            "1",
+            "-1",
+            "30",
+            "0.001",
+            "1e999",
+            "inf",
+            "-inf",
+            "nan",
+            "NaN",
+            "1_0",
+            "0x10",
+            "yes",
+            "no",
+            "on",
+            "off",
+            "maybe?",
+            "TRUE",
+            "\t1\n",
+            "10s",
+            "٣",
+            "１",
+        ]
+    ),
     st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12),
 )
 

@@ -11,14 +11,21 @@ import ast
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
 
 PACKAGE = REPO / "nato_corpus"
 #: stage of each top-level part of the package; a module may import its own stage and below
 STAGES = {
-    "errors": 0, "problems": 0, "records": 1, "curation": 2, "release": 3, "access": 4,
-    "commands": 5, "terminal": 5, "cli": 5, "__main__": 6,
+    "errors": 0,
+    "problems": 0,
+    "records": 1,
+    "curation": 2,
+    "release": 3,
+    "access": 4,
+    "commands": 5,
+    "terminal": 5,
+    "cli": 5,
+    "__main__": 6,
 }
 #: about 450 lines: a module past this is two concepts
 MAX_LINES = 480
@@ -85,7 +92,7 @@ def test_no_import_cycles():
         state[node] = 1
         for target in sorted(GRAPH.get(node, ())):
             if state.get(target) == 1:
-                cycles.append(trail[trail.index(target):] + [target] if target in trail else [node, target])
+                cycles.append(trail[trail.index(target) :] + [target] if target in trail else [node, target])
             elif target not in state:
                 visit(target, [*trail, target])
         state[node] = 2

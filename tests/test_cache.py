@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import BASE
-from strategies import value_paths
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import value_paths
 
 from nato_corpus.curation import cache as _cache
 from nato_corpus.curation import schema
@@ -101,7 +101,8 @@ def test_a_corrupted_entry_is_ignored(base_raw, tmp_path, monkeypatch, damage):
     for entry in _entries(cache):
         entry.write_bytes(damage(entry.read_bytes()))
     (base_raw / QUOTES).write_text(
-        (base_raw / QUOTES).read_text(encoding="utf-8").replace("date: 1994-11-28", "date: 28.11.1994"), encoding="utf-8"
+        (base_raw / QUOTES).read_text(encoding="utf-8").replace("date: 1994-11-28", "date: 28.11.1994"),
+        encoding="utf-8",
     )
     hits = _hits(monkeypatch)
     report = _report(base_raw, cache)
@@ -174,19 +175,27 @@ def test_an_unwritable_cache_does_not_fail_validation(base_raw, tmp_path):
     assert _report(base_raw, blocker) == _report(base_raw)
 
 
-FILES = ["quotes/sample.yaml", "documents/documents.yaml", "events/events.yaml", "actors/people.yaml", "captures/sample.yaml"]
+FILES = [
+    "quotes/sample.yaml",
+    "documents/documents.yaml",
+    "events/events.yaml",
+    "actors/people.yaml",
+    "captures/sample.yaml",
+]
 VALUES = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(-5, 200),
     st.text(max_size=12),
-    st.sampled_from(["unknown", "actor:minister", "actor:nobody", "doc:sample-page", "1994-11-28", "1995-13-01", "https://x.org/"]),
+    st.sampled_from(
+        ["unknown", "actor:minister", "actor:nobody", "doc:sample-page", "1994-11-28", "1995-13-01", "https://x.org/"]
+    ),
 )
 
 
-
-
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_results_with_and_without_cache_agree_over_mutations(data, tmp_path_factory):
     """Mutate records one after another against one cache: every report equals a cacheless one."""

@@ -67,7 +67,12 @@ def test_a_planted_clean_entry_for_a_broken_file_is_revalidated(base_raw, tmp_pa
     _break_a_date(base_raw)
     lie = schema.check_file("quote", (base_raw / QUOTES).read_bytes(), QUOTES, "0" * 64)
     assert lie.problems and not lie.valid
-    plain = {"problems": [], "valid": [[data, 1, 3, i] for i, (data, *_) in enumerate(lie.invalid)], "invalid": [], "bounds": {}}
+    plain = {
+        "problems": [],
+        "valid": [[data, 1, 3, i] for i, (data, *_) in enumerate(lie.invalid)],
+        "invalid": [],
+        "bounds": {},
+    }
     cache = tmp_path / "cache"
     _plant(cache, base_raw, "quote", json.dumps(plain).encode())
     report = _report(base_raw, cache)
@@ -151,6 +156,7 @@ def test_the_cache_folder_is_made_private(base_raw, tmp_path):
 
 def test_a_full_disk_does_not_fail_validation(base_raw, tmp_path, monkeypatch):
     """A cache that cannot be written (no space left) is skipped, never an error."""
+
     def full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
@@ -162,6 +168,7 @@ def test_a_full_disk_does_not_fail_validation(base_raw, tmp_path, monkeypatch):
 
 def test_a_read_only_cache_does_not_fail_validation(base_raw, tmp_path, monkeypatch):
     """A cache folder that refuses writes (a read-only mount) is skipped, never an error."""
+
     def read_only(*args, **kwargs):
         raise OSError(30, "Read-only file system")
 

@@ -11,29 +11,37 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from conftest import apply_edits
 
 from nato_corpus.records.models import Verification
 from nato_corpus.release import card as card_module
 from nato_corpus.release import verification
 from nato_corpus.release.build import build
 
-from conftest import apply_edits
-
 MINI = Path(__file__).parent / "data" / "mini"
 VERSION = "1.0.0"
 #: verifications added to the mini corpus, so that the card has statuses to count
 EDITS = [
-    {"file": "quotes/quotes.yaml", "old": "  form: sentence\n",
-     "new": "  form: sentence\n  verification:\n    status: verified\n    checked_against: [doc:first-letter]\n"
-            "    checked_on: '2026-11-27'\n    differences:\n      - kind: words\n        note: The letter has 'in the spring'.\n"
-            "    rationale: Read against the letter.\n"},
-    {"file": "quotes/quotes.yaml", "old": "  form: fragment\n",
-     "new": "  form: fragment\n  verification:\n    status: relay-only\n    checked_on: '2026-11-27'\n"
-            "    rationale: The reply was not found.\n"},
-    {"file": "events/events.yaml", "old": "  evidence: [doc:first-letter, doc:test-page]\n",
-     "new": "  evidence: [doc:first-letter, doc:test-page]\n  verification:\n    status: partly-verified\n"
-            "    checked_against: ['https://example.org/letters']\n    checked_on: '2026-11-27'\n"
-            "    rationale: The first letter is in the archive; the reply is not.\n"},
+    {
+        "file": "quotes/quotes.yaml",
+        "old": "  form: sentence\n",
+        "new": "  form: sentence\n  verification:\n    status: verified\n    checked_against: [doc:first-letter]\n"
+        "    checked_on: '2026-11-27'\n    differences:\n      - kind: words\n        note: The letter has 'in the spring'.\n"
+        "    rationale: Read against the letter.\n",
+    },
+    {
+        "file": "quotes/quotes.yaml",
+        "old": "  form: fragment\n",
+        "new": "  form: fragment\n  verification:\n    status: relay-only\n    checked_on: '2026-11-27'\n"
+        "    rationale: The reply was not found.\n",
+    },
+    {
+        "file": "events/events.yaml",
+        "old": "  evidence: [doc:first-letter, doc:test-page]\n",
+        "new": "  evidence: [doc:first-letter, doc:test-page]\n  verification:\n    status: partly-verified\n"
+        "    checked_against: ['https://example.org/letters']\n    checked_on: '2026-11-27'\n"
+        "    rationale: The first letter is in the archive; the reply is not.\n",
+    },
 ]
 
 
@@ -62,8 +70,8 @@ def section(card: str, heading: str) -> str:
     """The text of one section, from its heading to the next heading of the same level."""
     level = heading.split(" ", 1)[0]
     start = card.index(f"\n{heading}\n")
-    following = re.search(rf"\n{level} ", card[start + 1:])
-    return card[start: start + 1 + following.start()] if following else card[start:]
+    following = re.search(rf"\n{level} ", card[start + 1 :])
+    return card[start : start + 1 + following.start()] if following else card[start:]
 
 
 def table_rows(text: str) -> list[list[str]]:
@@ -86,21 +94,30 @@ def records(release: Path, table: str) -> list[dict]:
 
 def test_card_has_every_section(card):
     """The card has its sections, in reading order."""
-    headings = ["## Contents", "### A few quotations", "### A few events", "## Using the data",
-                "### The site, the CSV edition and the other files", "## Coverage in time",
-                "## Reliability and credibility", "## How we verify", "## Sources",
-                "## Rights and licence", "## How to cite this version", "## Changes in this version",
-                "## Columns", "## Files"]
+    headings = [
+        "## Contents",
+        "### A few quotations",
+        "### A few events",
+        "## Using the data",
+        "### The site, the CSV edition and the other files",
+        "## Coverage in time",
+        "## Reliability and credibility",
+        "## How we verify",
+        "## Sources",
+        "## Rights and licence",
+        "## How to cite this version",
+        "## Changes in this version",
+        "## Columns",
+        "## Files",
+    ]
     positions = [card.index(f"\n{h}\n") for h in headings]
     assert positions == sorted(positions)
 
 
 def test_contents_row_counts_are_the_tables(card, release, descriptor):
     """Each table's row count in the card is the number of rows of its Parquet file."""
-    rows = {unescape(r[0]).strip("`"): r[1] for r in table_rows(section(card, "## Contents"))
-            if r[0].startswith("`")}
-    expected = {r["name"]: str(pq.ParquetFile(release / r["path"]).metadata.num_rows)
-                for r in descriptor["resources"]}
+    rows = {unescape(r[0]).strip("`"): r[1] for r in table_rows(section(card, "## Contents")) if r[0].startswith("`")}
+    expected = {r["name"]: str(pq.ParquetFile(release / r["path"]).metadata.num_rows) for r in descriptor["resources"]}
     assert rows == expected
 
 
@@ -109,11 +126,11 @@ def test_columns_section_lists_every_field_of_every_schema(card, descriptor):
     columns = section(card, "## Columns")
     blocks = re.findall(r"<summary><code>([^<]+)</code>.*?</summary>(.*?)</details>", columns, re.S)
     assert [name for name, _ in blocks] == [r["name"] for r in descriptor["resources"]]
-    for (name, block), resource in zip(blocks, descriptor["resources"]):
+    for (name, block), resource in zip(blocks, descriptor["resources"], strict=False):
         listed = [(unescape(r[0]).strip("`"), r[1]) for r in table_rows(block) if r[0] != "Column"]
         fields = resource["schema"]["fields"]
         assert [n for n, _ in listed] == [f["name"] for f in fields], name
-        for (_, kind), field in zip(listed, fields):
+        for (_, kind), field in zip(listed, fields, strict=False):
             assert field["type"] in kind or kind.startswith("list of")
     quotes = next(r for r in descriptor["resources"] if r["name"] == "quotes")
     text_field = next(f for f in quotes["schema"]["fields"] if f["name"] == "text")
@@ -247,15 +264,24 @@ def test_card_prose_lives_only_in_the_template():
     """card.py holds no sentence: no string literal of four words or more outside docstrings."""
     tree = ast.parse(Path(card_module.__file__).read_text(encoding="utf-8"))
     docstrings = {
-        id(node.body[0].value) for node in ast.walk(tree)
-        if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and node.body
-        and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
     }
-    docstrings |= {id(node.value) for node in ast.walk(tree)
-                   if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)}
-    prose = [node.value for node in ast.walk(tree)
-             if isinstance(node, ast.Constant) and isinstance(node.value, str)
-             and id(node) not in docstrings and len(node.value.split()) >= 4]
+    docstrings |= {
+        id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+    }
+    prose = [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+        and len(node.value.split()) >= 4
+    ]
     assert prose == []
 
 

@@ -79,9 +79,7 @@ def test_first_release_has_an_empty_changes_table_with_its_schema(dist):
 
 def test_one_row_per_changed_record_with_its_fields(dist):
     """1.1.0's table holds the added actor, the removed quote and the two changed records with their fields."""
-    assert sorted(
-        (r["table"], r["id"], r["change"], tuple(r["fields"])) for r in _rows(dist / "1.1.0")
-    ) == [
+    assert sorted((r["table"], r["id"], r["change"], tuple(r["fields"])) for r in _rows(dist / "1.1.0")) == [
         ("actors", "actor:third-minister", "added", ()),
         (
             "documents",
@@ -109,13 +107,9 @@ def test_rows_agree_with_a_diff_of_the_two_releases(dist):
     result = diff("1.0.0", "1.1.0", dist_dir=dist)
     expected = set()
     for table, t in result.tables.items():
-        expected |= {(table, i, "added", ()) for i in t.added} | {
-            (table, i, "removed", ()) for i in t.removed
-        }
+        expected |= {(table, i, "added", ()) for i in t.added} | {(table, i, "removed", ()) for i in t.removed}
         expected |= {(table, c.id, "changed", tuple(f.field for f in c.fields)) for c in t.changed}
-    assert {
-        (r["table"], r["id"], r["change"], tuple(r["fields"])) for r in _rows(dist / "1.1.0")
-    } == expected
+    assert {(r["table"], r["id"], r["change"], tuple(r["fields"])) for r in _rows(dist / "1.1.0")} == expected
 
 
 def test_changelog_in_the_descriptor_is_the_same_data(dist):
@@ -139,9 +133,7 @@ def test_resource_names_the_previous_release_and_is_pinned(dist):
     data = (dist / "1.1.0" / "data" / "changes.parquet").read_bytes()
     import hashlib
 
-    assert resource["hash"] == f"sha256:{hashlib.sha256(data).hexdigest()}" and resource[
-        "x_bytes"
-    ] == len(data)
+    assert resource["hash"] == f"sha256:{hashlib.sha256(data).hexdigest()}" and resource["x_bytes"] == len(data)
     assert resource["schema"]["primaryKey"] == ["table", "id"]
     assert "1.0.0" in resource["description"]
 
@@ -177,9 +169,7 @@ def test_duplicate_change_rows_fail_the_release_check(dist, tmp_path):
     folder = tmp_path / "1.1.0"
     shutil.copytree(dist / "1.1.0", folder)
     table = pq.read_table(folder / "data" / "changes.parquet")
-    pq.write_table(
-        pa.concat_tables([table, table.slice(0, 1)]), folder / "data" / "changes.parquet"
-    )
+    pq.write_table(pa.concat_tables([table, table.slice(0, 1)]), folder / "data" / "changes.parquet")
     data = (folder / "data" / "changes.parquet").read_bytes()
     descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     resource = next(r for r in descriptor["resources"] if r["name"] == "changes")
@@ -188,8 +178,7 @@ def test_duplicate_change_rows_fail_the_release_check(dist, tmp_path):
     report = check_release(folder)
     assert not report.ok
     assert any(
-        p.message.startswith("changes: primary key ['table', 'id']")
-        and "appears 2 times" in p.message
+        p.message.startswith("changes: primary key ['table', 'id']") and "appears 2 times" in p.message
         for p in report.problems
     ), [p.message for p in report.problems]
 
@@ -208,11 +197,7 @@ def test_rows_of_a_diff_keep_field_order_and_sort_ids_within_a_table():
         {
             "events": TableDiff(
                 added=["event:b"],
-                changed=[
-                    RecordChange(
-                        "event:a", [FieldChange("title", "x", "y"), FieldChange("date", "1", "2")]
-                    )
-                ],
+                changed=[RecordChange("event:a", [FieldChange("title", "x", "y"), FieldChange("date", "1", "2")])],
             ),
             "actors": TableDiff(removed=["actor:z"]),
         },

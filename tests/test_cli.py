@@ -68,9 +68,13 @@ def test_github_escapes_newlines_and_percent():
     from nato_corpus.cli import format_report
     from nato_corpus.problems import Problem, Report
 
-    report = Report(problems=[Problem.of("yaml-syntax", "100% bad\nline", file="a,b:c.yaml", line=1, column=2)], source="x")
+    report = Report(
+        problems=[Problem.of("yaml-syntax", "100% bad\nline", file="a,b:c.yaml", line=1, column=2)], source="x"
+    )
     line = format_report(report, "github").splitlines()[0]
-    assert line.startswith("::error file=a%2Cb%3Ac.yaml,line=1,col=2,title=yaml-syntax%3A A YAML file cannot be parsed::100%25 bad%0Aline")
+    assert line.startswith(
+        "::error file=a%2Cb%3Ac.yaml,line=1,col=2,title=yaml-syntax%3A A YAML file cannot be parsed::100%25 bad%0Aline"
+    )
 
 
 def test_warning_only_exits_0(base_raw: Path, capsys):
@@ -112,7 +116,9 @@ def test_internal_error_is_a_message_not_a_traceback(monkeypatch, base_raw: Path
 def test_module_entry_point(base_raw: Path):
     """python -m nato_corpus runs the same command line."""
     _break(base_raw)
-    done = subprocess.run([sys.executable, "-m", "nato_corpus", "validate", str(base_raw)], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "nato_corpus", "validate", str(base_raw)], capture_output=True, text=True
+    )
     assert done.returncode == 1
     assert "dangling-reference" in done.stdout and done.stderr == ""
 
@@ -131,7 +137,9 @@ def test_diff_exit_code_flag(tmp_path, capsys):
     version = next(p.name for p in dist.iterdir() if p.is_dir())
     assert main(["diff", version, "raw", "--exit-code", *common]) == 0
     actors = next((raw / "actors").glob("*.yaml"))
-    actors.write_text(actors.read_text(encoding="utf-8").replace("kind: person", "kind: organization", 1), encoding="utf-8")
+    actors.write_text(
+        actors.read_text(encoding="utf-8").replace("kind: person", "kind: organization", 1), encoding="utf-8"
+    )
     capsys.readouterr()
     assert main(["diff", version, "raw", *common]) == 0
     assert main(["diff", version, "raw", "--exit-code", *common]) == 1

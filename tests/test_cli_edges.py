@@ -8,7 +8,6 @@ import http.server
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -24,36 +23,116 @@ ENVIRONMENT = ("NATO_CORPUS_URL", "NATO_CORPUS_OFFLINE", "NATO_CORPUS_TIMEOUT", 
 # name -> (environment, arguments, what stderr must say); {file} is a plain file, {folder} an
 # empty folder, {raw} a valid raw/, {missing} a path that does not exist
 MALFORMED = {
-    "timeout-not-a-number": ({"NATO_CORPUS_TIMEOUT": "abc"}, ["download", "9.9.9", "--trust-mirror", "--base-url", "{folder}"], "NATO_CORPUS_TIMEOUT='abc' is not usable: timeout must be a positive number of seconds, such as 30"),
-    "timeout-negative": ({"NATO_CORPUS_TIMEOUT": "-5"}, ["download", "9.9.9", "--trust-mirror", "--base-url", "{folder}"], "NATO_CORPUS_TIMEOUT='-5' is not usable"),
-    "timeout-nan": ({"NATO_CORPUS_TIMEOUT": "nan"}, ["download", "9.9.9", "--trust-mirror", "--base-url", "{folder}"], "NATO_CORPUS_TIMEOUT='nan' is not usable"),
-    "deadline-infinite": ({"NATO_CORPUS_DEADLINE": "inf"}, ["download", "9.9.9", "--trust-mirror", "--base-url", "{folder}"], "NATO_CORPUS_DEADLINE='inf' is not usable: deadline must be a positive number of seconds"),
-    "deadline-overflow": ({"NATO_CORPUS_DEADLINE": "1e999"}, ["download", "9.9.9", "--trust-mirror", "--base-url", "{folder}"], "NATO_CORPUS_DEADLINE='1e999' is not usable"),
-    "deadline-zero": ({"NATO_CORPUS_DEADLINE": "0"}, ["download", "9.9.9", "--trust-mirror", "--base-url", "{folder}"], "NATO_CORPUS_DEADLINE='0' is not usable"),
-    "offline-not-yes-or-no": ({"NATO_CORPUS_OFFLINE": "maybe?"}, ["download", "1.0.0"], "NATO_CORPUS_OFFLINE='maybe?' is not usable: set it to 1 (yes) or 0 (no), or unset it"),
-    "cache-env-is-a-file": ({"NATO_CORPUS_CACHE": "{file}"}, ["download", "1.0.0"], "the download cache {file} is not a folder; point cache_dir / NATO_CORPUS_CACHE at a folder"),
-    "cache-dir-is-a-file": ({}, ["download", "1.0.0", "--cache-dir", "{file}"], "the download cache {file} is not a folder"),
-    "url-ftp": ({"NATO_CORPUS_URL": "ftp://mirror.example"}, ["download", "9.9.9", "--trust-mirror"], "NATO_CORPUS_URL 'ftp://mirror.example' is not supported: use an http:// or https:// URL, or the path of a local folder"),
-    "url-file-scheme": ({"NATO_CORPUS_URL": "file:///tmp"}, ["download", "9.9.9", "--trust-mirror"], "(a plain path, not a file:// URL)"),
-    "url-is-a-file": ({"NATO_CORPUS_URL": "{file}"}, ["download", "9.9.9", "--trust-mirror"], "NATO_CORPUS_URL '{file}' is not an existing folder"),
-    "base-url-missing": ({}, ["download", "9.9.9", "--trust-mirror", "--base-url", "{missing}"], "base_url '{missing}' is not an existing folder"),
-    "mirror-without-index": ({}, ["download", "9.9.9", "--trust-mirror", "--base-url", "{folder}"], "the mirror folder {folder} has no index.json"),
+    "timeout-not-a-number": (
+        {"NATO_CORPUS_TIMEOUT": "abc"},
+        ["download", "9.9.9", "--trust-mirror", "--base-url", "{folder}"],
+        "NATO_CORPUS_TIMEOUT='abc' is not usable: timeout must be a positive number of seconds, such as 30",
+    ),
+    "timeout-negative": (
+        {"NATO_CORPUS_TIMEOUT": "-5"},
+        ["download", "9.9.9", "--trust-mirror", "--base-url", "{folder}"],
+        "NATO_CORPUS_TIMEOUT='-5' is not usable",
+    ),
+    "timeout-nan": (
+        {"NATO_CORPUS_TIMEOUT": "nan"},
+        ["download", "9.9.9", "--trust-mirror", "--base-url", "{folder}"],
+        "NATO_CORPUS_TIMEOUT='nan' is not usable",
+    ),
+    "deadline-infinite": (
+        {"NATO_CORPUS_DEADLINE": "inf"},
+        ["download", "9.9.9", "--trust-mirror", "--base-url", "{folder}"],
+        "NATO_CORPUS_DEADLINE='inf' is not usable: deadline must be a positive number of seconds",
+    ),
+    "deadline-overflow": (
+        {"NATO_CORPUS_DEADLINE": "1e999"},
+        ["download", "9.9.9", "--trust-mirror", "--base-url", "{folder}"],
+        "NATO_CORPUS_DEADLINE='1e999' is not usable",
+    ),
+    "deadline-zero": (
+        {"NATO_CORPUS_DEADLINE": "0"},
+        ["download", "9.9.9", "--trust-mirror", "--base-url", "{folder}"],
+        "NATO_CORPUS_DEADLINE='0' is not usable",
+    ),
+    "offline-not-yes-or-no": (
+        {"NATO_CORPUS_OFFLINE": "maybe?"},
+        ["download", "1.0.0"],
+        "NATO_CORPUS_OFFLINE='maybe?' is not usable: set it to 1 (yes) or 0 (no), or unset it",
+    ),
+    "cache-env-is-a-file": (
+        {"NATO_CORPUS_CACHE": "{file}"},
+        ["download", "1.0.0"],
+        "the download cache {file} is not a folder; point cache_dir / NATO_CORPUS_CACHE at a folder",
+    ),
+    "cache-dir-is-a-file": (
+        {},
+        ["download", "1.0.0", "--cache-dir", "{file}"],
+        "the download cache {file} is not a folder",
+    ),
+    "url-ftp": (
+        {"NATO_CORPUS_URL": "ftp://mirror.example"},
+        ["download", "9.9.9", "--trust-mirror"],
+        "NATO_CORPUS_URL 'ftp://mirror.example' is not supported: use an http:// or https:// URL, or the path of a local folder",
+    ),
+    "url-file-scheme": (
+        {"NATO_CORPUS_URL": "file:///tmp"},
+        ["download", "9.9.9", "--trust-mirror"],
+        "(a plain path, not a file:// URL)",
+    ),
+    "url-is-a-file": (
+        {"NATO_CORPUS_URL": "{file}"},
+        ["download", "9.9.9", "--trust-mirror"],
+        "NATO_CORPUS_URL '{file}' is not an existing folder",
+    ),
+    "base-url-missing": (
+        {},
+        ["download", "9.9.9", "--trust-mirror", "--base-url", "{missing}"],
+        "base_url '{missing}' is not an existing folder",
+    ),
+    "mirror-without-index": (
+        {},
+        ["download", "9.9.9", "--trust-mirror", "--base-url", "{folder}"],
+        "the mirror folder {folder} has no index.json",
+    ),
     "version-with-newline": ({}, ["download", "1.0.0\n"], "'1.0.0\\n' is not a release version; pass one like '0.1.0'"),
     "version-path": ({}, ["download", "../../etc"], "'../../etc' is not a release version"),
-    "version-unpinned": ({}, ["download", "9.9.9", "--base-url", "{folder}"], "release 9.9.9 is not pinned by this installation of nato-corpus"),
+    "version-unpinned": (
+        {},
+        ["download", "9.9.9", "--base-url", "{folder}"],
+        "release 9.9.9 is not pinned by this installation of nato-corpus",
+    ),
     "to-is-a-file": ({}, ["download", "1.0.0", "--to", "{file}"], "{file} is not a folder; choose a folder for --to"),
-    "to-under-a-file": ({}, ["download", "1.0.0", "--to", "{file}/sub"], "cannot use {file}/sub: Not a directory; check the path, that it is the kind (file or folder)"),
+    "to-under-a-file": (
+        {},
+        ["download", "1.0.0", "--to", "{file}/sub"],
+        "cannot use {file}/sub: Not a directory; check the path, that it is the kind (file or folder)",
+    ),
     "validate-a-file": ({}, ["validate", "{file}"], "{file} is not a directory; pass the raw/ directory of a corpus"),
     "validate-missing": ({}, ["validate", "{missing}"], "{missing} is not a directory"),
     "validate-nul-in-path": ({}, ["validate", "{folder}/a\x00b"], "{folder}/a\\x00b is not a directory"),
     "validate-name-too-long": ({}, ["validate", "x" * 5000], ": File name too long; check the path"),
-    "build-raw-is-a-file": ({}, ["build", "--raw", "{file}", "--dist", "{folder}"], "{file} is not a directory; pass the raw/ directory of a corpus"),
-    "build-dist-is-a-file": ({}, ["build", "--raw", "{raw}", "--dist", "{file}"], "{file} is not a folder; pass the folder releases are written in (--dist), such as dist"),
+    "build-raw-is-a-file": (
+        {},
+        ["build", "--raw", "{file}", "--dist", "{folder}"],
+        "{file} is not a directory; pass the raw/ directory of a corpus",
+    ),
+    "build-dist-is-a-file": (
+        {},
+        ["build", "--raw", "{raw}", "--dist", "{file}"],
+        "{file} is not a folder; pass the folder releases are written in (--dist), such as dist",
+    ),
     "schema-dir-is-a-file": ({}, ["schema", "--schema-dir", "{file}"], "cannot use {file}/records: Not a directory"),
-    "info-unknown-release": ({}, ["info", "--release", "9.9.9"], "unknown version '9.9.9'; valid versions: 1.0.0, 1.1.0"),
+    "info-unknown-release": (
+        {},
+        ["info", "--release", "9.9.9"],
+        "unknown version '9.9.9'; valid versions: 1.0.0, 1.1.0",
+    ),
     "tables-malformed-release": ({}, ["tables", "--release", "abc"], "unknown version 'abc'"),
     "diff-unknown-release": ({}, ["diff", "9.9.9", "raw", "--dist", "{folder}"], "no release '9.9.9' in {folder}/"),
-    "cite-release-is-a-file": ({}, ["cite", "--release", "{file}"], "{file}: not a release folder (no datapackage.json)"),
+    "cite-release-is-a-file": (
+        {},
+        ["cite", "--release", "{file}"],
+        "{file}: not a release folder (no datapackage.json)",
+    ),
 }
 
 
@@ -138,7 +217,9 @@ def test_text_format_never_starts_a_line_with_a_workflow_command(file: str):
 
 def test_text_format_shows_control_characters_as_escapes():
     """Terminal escape sequences, NUL and DEL in names and messages are shown escaped."""
-    line = format_report(_report("raw/\x1b[31mred\x00\x7f.yaml", "key '\x1b]0;title\x07' twice"), "text").splitlines()[0]
+    line = format_report(_report("raw/\x1b[31mred\x00\x7f.yaml", "key '\x1b]0;title\x07' twice"), "text").splitlines()[
+        0
+    ]
     assert line == "raw/\\x1b[31mred\\x00\\x7f.yaml:1:2: yaml-syntax key '\\x1b]0;title\\x07' twice"
 
 
@@ -172,7 +253,9 @@ def _run(args: list[str], **options) -> subprocess.CompletedProcess:
 def test_ascii_terminal_prints_non_ascii_names(base_raw: Path):
     """On an ASCII-only terminal a report naming a non-ASCII file still prints (as escapes), exit 1."""
     (base_raw / "actors" / "Kozyrev-Козырев.txt").write_text("x\n")
-    done = _run(["validate", str(base_raw), "--no-cache"], env={"PYTHONIOENCODING": "ascii", "LANG": "C", "LC_ALL": "C"})
+    done = _run(
+        ["validate", str(base_raw), "--no-cache"], env={"PYTHONIOENCODING": "ascii", "LANG": "C", "LC_ALL": "C"}
+    )
     assert done.returncode == 1, done.stderr
     assert b"Kozyrev-\\u041a\\u043e\\u0437\\u044b\\u0440\\u0435\\u0432.txt: unexpected-file" in done.stdout
     assert done.stderr == b""
@@ -194,7 +277,7 @@ def test_closed_pipe_ends_quietly(base_raw: Path):
 class _Silent(http.server.BaseHTTPRequestHandler):
     """Accepts a request, then says nothing (the test interrupts the client meanwhile)."""
 
-    def do_GET(self):  # noqa: N802 (the http.server name)
+    def do_GET(self):
         self.server.asked.set()
         self.server.release.wait(30)
 
@@ -209,7 +292,18 @@ def test_interrupt_during_a_download_exits_130(tmp_path: Path):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}/"
-        command = [sys.executable, "-m", "nato_corpus", "download", "9.9.9", "--trust-mirror", "--base-url", url, "--cache-dir", str(tmp_path / "cache")]
+        command = [
+            sys.executable,
+            "-m",
+            "nato_corpus",
+            "download",
+            "9.9.9",
+            "--trust-mirror",
+            "--base-url",
+            url,
+            "--cache-dir",
+            str(tmp_path / "cache"),
+        ]
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         assert server.asked.wait(60), "the download never asked the server"
         process.send_signal(signal.SIGINT)

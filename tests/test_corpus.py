@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 import pytest
+from conftest import REPO
 
-from nato_corpus.records import dates
-from nato_corpus.records.models import RECORD_TYPES
 from nato_corpus.curation import quoting, workbench
 from nato_corpus.curation.validate import check_raw
-
-from conftest import REPO
+from nato_corpus.records import dates
+from nato_corpus.records.models import RECORD_TYPES
 
 RAW = REPO / "raw"
 SEEDS = REPO.parent / "shared" / "seeds"
@@ -52,7 +50,7 @@ def test_capture_is_byte_for_byte_the_seed(capture):
 def test_quote_is_checkable(quote):
     """Slicing each capture at each recorded span gives exactly the quotation's text."""
     for occurrence in quote.occurrences:
-        assert _text(occurrence.capture)[occurrence.start:occurrence.end] == quote.text
+        assert _text(occurrence.capture)[occurrence.start : occurrence.end] == quote.text
 
 
 @pytest.mark.parametrize("quote", QUOTES, ids=lambda q: q.id)

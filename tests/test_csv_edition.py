@@ -82,10 +82,7 @@ def test_same_tables_give_the_same_bytes():
     """Building twice, or from the same rows in other chunks, gives identical bytes for every file."""
     tables, descriptor = release()
     first = csv_edition(tables, descriptor)
-    rechunked = {
-        name: pa.Table.from_batches(t.to_batches(max_chunksize=7), t.schema)
-        for name, t in tables.items()
-    }
+    rechunked = {name: pa.Table.from_batches(t.to_batches(max_chunksize=7), t.schema) for name, t in tables.items()}
     assert csv_edition(rechunked, descriptor) == first
     assert csv_edition(tables, descriptor) == first
 
@@ -152,9 +149,7 @@ def test_values_are_written_as_documented():
     )
     info = describe({"t": table}, {})[0]
     assert table_csv(table, info) == (
-        b"id,text,ok,day,via,n\n"
-        b'a,"he said ""no"", then\nleft",true,1994-11-28,"[""de"",""ru""]",3\n'
-        b"b,,false,,[],\n"
+        b'id,text,ok,day,via,n\na,"he said ""no"", then\nleft",true,1994-11-28,"[""de"",""ru""]",3\nb,,false,,[],\n'
     )
 
 
@@ -162,12 +157,7 @@ def test_list_and_boolean_fields_say_how_they_are_written():
     """List columns are typed array with arrayItem and say 'JSON array'; booleans declare true/false."""
     tables, descriptor = release()
     package = json.loads(csv_edition(tables, descriptor)["csv/datapackage.json"])
-    fields = {
-        f["name"]: f
-        for r in package["resources"]
-        if r["name"] == "quotes"
-        for f in r["schema"]["fields"]
-    }
+    fields = {f["name"]: f for r in package["resources"] if r["name"] == "quotes" for f in r["schema"]["fields"]}
     assert fields["via_languages"]["type"] == "array"
     assert fields["via_languages"]["arrayItem"]["type"] == "string"
     assert "JSON array" in fields["via_languages"]["description"]
@@ -192,9 +182,7 @@ def test_descriptor_carries_the_release_metadata_and_keys():
     for resource in package["resources"]:
         assert (resource["format"], resource["encoding"]) == ("csv", "utf-8")
         assert resource["schema"]["primaryKey"] == released[resource["name"]]["primaryKey"]
-        assert resource["schema"].get("foreignKeys", []) == released[resource["name"]].get(
-            "foreignKeys", []
-        )
+        assert resource["schema"].get("foreignKeys", []) == released[resource["name"]].get("foreignKeys", [])
 
 
 def test_a_column_the_descriptor_does_not_know_is_exported(tmp_path):
@@ -202,18 +190,11 @@ def test_a_column_the_descriptor_does_not_know_is_exported(tmp_path):
     tables, descriptor = release()
     actors = tables["actors"]
     country = pa.array(["RU" if i % 2 else None for i in range(actors.num_rows)], pa.string())
-    field = pa.field(
-        "country", pa.string(), metadata={b"description": b"Country the actor served."}
-    )
+    field = pa.field("country", pa.string(), metadata={b"description": b"Country the actor served."})
     tables["actors"] = actors.append_column(field, country)
     files = csv_edition(tables, descriptor)
     package = json.loads(files["csv/datapackage.json"])
-    fields = {
-        f["name"]: f
-        for r in package["resources"]
-        if r["name"] == "actors"
-        for f in r["schema"]["fields"]
-    }
+    fields = {f["name"]: f for r in package["resources"] if r["name"] == "actors" for f in r["schema"]["fields"]}
     assert fields["country"] == {
         "name": "country",
         "type": "string",

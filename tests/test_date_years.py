@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import apply_edits
 
 from nato_corpus.curation.validate import validate
 from nato_corpus.records import dates
-
-from conftest import apply_edits
 
 YEAR_ZERO = ["0000%/1989-02", "0000/1989-02", "1989-02/0000~", "../0000", "0000"]
 

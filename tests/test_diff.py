@@ -56,10 +56,7 @@ def test_diff_finds_added_removed_and_changed_records(setup):
     result = diff("1.0.0", "raw", raw_dir=raw, dist_dir=dist)
     assert result.tables["actors"].added == ["actor:third-minister"]
     assert result.tables["quotes"].removed == ["quote:door-open"]
-    changed = {
-        c.id: {f.field: (f.old, f.new) for f in c.fields}
-        for c in result.tables["documents"].changed
-    }
+    changed = {c.id: {f.field: (f.old, f.new) for f in c.fields} for c in result.tables["documents"].changed}
     assert changed == {
         "doc:second-letter": {
             "reliability_grade": ("C", "D"),

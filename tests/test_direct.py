@@ -6,7 +6,6 @@ import functools
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from importlib import import_module
-from pathlib import Path
 
 import pytest
 from _release_fixture import make_release

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from conftest import REPO
+
 from nato_corpus.cli import build_parser
 from nato_corpus.problems import RULES
 from tools import readme as _docs
@@ -55,7 +56,7 @@ def test_readme_python_example_runs():
     """The first Python example in README.md runs as written."""
     code = _blocks("python")[0]
     namespace: dict = {}
-    exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own README
+    exec(compile(code, "README.md", "exec"), namespace)
     assert namespace["quotes"].num_rows == len(namespace["df"]) > 0
 
 

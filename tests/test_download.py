@@ -146,9 +146,7 @@ def test_file_larger_than_pinned_size_is_cut_off(mirror, cache):
     """A file that grows past the descriptor's x_bytes is stopped and refused."""
     original = (mirror.root / VERSION / QUOTES).read_bytes()
     mirror.replaced[f"{VERSION}/{QUOTES}"] = original + b"\0" * 100_000
-    with pytest.raises(
-        errors.DownloadError, match=rf"{QUOTES} .* larger than the {len(original)} bytes"
-    ):
+    with pytest.raises(errors.DownloadError, match=rf"{QUOTES} .* larger than the {len(original)} bytes"):
         fetch(mirror, cache)
     assert_nothing_cached(cache)
 
@@ -159,9 +157,7 @@ def test_descriptor_is_checked_against_the_bundled_index(mirror, cache, tmp_path
     shutil.copytree(mirror.root, bundled)
     monkeypatch.setattr(bundled_module, "root", lambda: bundled)
     make_release(mirror.root, VERSION, title="Rewritten")  # consistent, but not what was released
-    with pytest.raises(
-        errors.DownloadError, match=r"datapackage.json .* does not match the release index"
-    ):
+    with pytest.raises(errors.DownloadError, match=r"datapackage.json .* does not match the release index"):
         fetch(mirror, cache)
     assert "index.json" not in mirror.requests  # the mirror's index is not consulted
     assert_nothing_cached(cache)
@@ -179,9 +175,7 @@ def test_truncated_response_is_a_clear_error(mirror, cache):
 def test_missing_file_404_names_the_url(mirror, cache):
     """A 404 says which URL is missing and what the mirror should hold; it is not retried."""
     (mirror.root / VERSION / "timeline.svg").unlink()
-    with pytest.raises(
-        errors.DownloadError, match=r"timeline\.svg answered 404 Not Found"
-    ) as caught:
+    with pytest.raises(errors.DownloadError, match=r"timeline\.svg answered 404 Not Found") as caught:
         fetch(mirror, cache)
     assert "NATO_CORPUS_URL" in str(caught.value)
     assert mirror.requests.count(f"{VERSION}/timeline.svg") == 1
@@ -243,9 +237,7 @@ def test_local_directory_mirror(mirror, cache):
 def test_tampered_local_mirror_is_refused(mirror, cache):
     """A tampered file in a local mirror is refused like one over HTTP."""
     (mirror.root / VERSION / "README.md").write_text("# something else\n")
-    with pytest.raises(
-        errors.DownloadError, match=r"README\.md of release 1\.0\.0 .* does not match"
-    ):
+    with pytest.raises(errors.DownloadError, match=r"README\.md of release 1\.0\.0 .* does not match"):
         download(VERSION, base_url=str(mirror.root), cache_dir=cache, trust_mirror=True)
     assert_nothing_cached(cache)
 
@@ -325,9 +317,7 @@ def test_malformed_version_is_refused(version, mirror, cache):
 def test_unknown_version_lists_the_mirror_versions(mirror, cache):
     """A version the mirror's index does not list is named along with the ones it does."""
     make_release(mirror.root, "1.1.0")
-    with pytest.raises(
-        errors.UsageError, match=r"release 9\.9\.9 is not in the index .*lists: 1\.0\.0, 1\.1\.0"
-    ):
+    with pytest.raises(errors.UsageError, match=r"release 9\.9\.9 is not in the index .*lists: 1\.0\.0, 1\.1\.0"):
         download("9.9.9", base_url=mirror.url, cache_dir=cache, trust_mirror=True)
     assert_nothing_cached(cache)
 
@@ -339,9 +329,7 @@ def test_copy_release_makes_a_mirror(mirror, cache, tmp_path):
     assert copy == tmp_path / "usb" / VERSION
     index = json.loads((tmp_path / "usb" / "index.json").read_text())
     assert index["latest"] == VERSION
-    assert index["versions"][VERSION]["descriptor_sha256"] == sha256(
-        (path / "datapackage.json").read_bytes()
-    )
+    assert index["versions"][VERSION]["descriptor_sha256"] == sha256((path / "datapackage.json").read_bytes())
     again = download(VERSION, base_url=tmp_path / "usb", cache_dir=tmp_path / "cache2", trust_mirror=True)
     assert release_files(tmp_path / "cache2", VERSION) == release_files(mirror.root, VERSION)
     assert again == tmp_path / "cache2" / VERSION

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-
 from _engines import DIST, README, RELEASE, VERSION, parquet_tables, readme_blocks
 from conftest import REPO
 
@@ -33,8 +32,10 @@ def _httpfs_binary() -> Path:
     binary = folder / f"v{duckdb.__version__}" / "httpfs.duckdb_extension"
     if not binary.is_file():
         built = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
-        pytest.skip(f"duckdb-extension-httpfs has no build for DuckDB {duckdb.__version__} (only {built}): "
-                    "install the pair in requirements.lock")
+        pytest.skip(
+            f"duckdb-extension-httpfs has no build for DuckDB {duckdb.__version__} (only {built}): "
+            "install the pair in requirements.lock"
+        )
     return binary
 
 

@@ -15,7 +15,6 @@ from collections import Counter
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-
 from _engines import RELEASE, parquet_tables, readme_blocks
 from conftest import REPO
 
@@ -36,8 +35,10 @@ def _java_major() -> int | None:
 
 pytest.importorskip("pyspark", reason="pyspark is not installed: pip install -e '.[test]'")
 if (_java_major() or 0) < 17:
-    pytest.skip("Spark 4 needs Java 17 or later on PATH (`java -version`); install e.g. Debian's "
-                "openjdk-17-jre-headless", allow_module_level=True)
+    pytest.skip(
+        "Spark 4 needs Java 17 or later on PATH (`java -version`); install e.g. Debian's openjdk-17-jre-headless",
+        allow_module_level=True,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -79,12 +80,7 @@ def frames(spark):
 
 def _fields(kind) -> list[tuple[str, str]]:
     """(table, column) of every field of the release whose Arrow type satisfies ``kind``."""
-    return [
-        (name, field.name)
-        for name, path in TABLES
-        for field in pq.read_schema(RELEASE / path)
-        if kind(field.type)
-    ]
+    return [(name, field.name) for name, path in TABLES for field in pq.read_schema(RELEASE / path) if kind(field.type)]
 
 
 @pytest.mark.parametrize("name,path", TABLES, ids=[name for name, _ in TABLES])
@@ -120,7 +116,7 @@ def test_readme_pyspark_example_runs(spark, monkeypatch):
     (code,) = [block for block in readme_blocks("python") if "pyspark" in block]
     monkeypatch.chdir(REPO)
     namespace: dict = {}
-    exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own README
+    exec(compile(code, "README.md", "exec"), namespace)
     found = Counter(tuple(row) for row in namespace["found"].collect())
     joined = Counter(duckdb.sql(readme_blocks("sql")[0]).fetchall())
     assert found == joined

@@ -14,8 +14,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from conftest import BASE, REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import ENVIRONMENT_VALUES, JSON, indexes, json_mutations, release_changes
 
 from nato_corpus import errors
 from nato_corpus.access.download import download
@@ -23,14 +25,19 @@ from nato_corpus.problems import RULES, Report
 from nato_corpus.release.build import build
 from nato_corpus.release.check import check_release
 
-from conftest import BASE, REPO
-from strategies import ENVIRONMENT_VALUES, JSON, indexes, json_mutations, release_changes
-
 RELEASE = REPO / "dist" / "1.0.0"
 DESCRIPTOR = json.loads((RELEASE / "datapackage.json").read_bytes())
 FILES = sorted(p.relative_to(RELEASE).as_posix() for p in RELEASE.rglob("*") if p.is_file())
-SETTINGS = ("NATO_CORPUS_URL", "NATO_CORPUS_CACHE", "NATO_CORPUS_OFFLINE", "NATO_CORPUS_TIMEOUT", "NATO_CORPUS_DEADLINE")
-FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+SETTINGS = (
+    "NATO_CORPUS_URL",
+    "NATO_CORPUS_CACHE",
+    "NATO_CORPUS_OFFLINE",
+    "NATO_CORPUS_TIMEOUT",
+    "NATO_CORPUS_DEADLINE",
+)
+FUZZ = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 
 DESCRIPTORS = JSON | json_mutations(DESCRIPTOR)
 
@@ -131,7 +138,11 @@ def _mirror(folder: Path, descriptor: object, index: object = _KEEP) -> Path:
     _release_copy(mirror / "9.9.9", descriptor)
     pin = hashlib.sha256((mirror / "9.9.9" / "datapackage.json").read_bytes()).hexdigest()
     if index is _KEEP:
-        index = {"name": "nato-corpus", "latest": "9.9.9", "versions": {"9.9.9": {"descriptor_sha256": pin, "path": "9.9.9/datapackage.json"}}}
+        index = {
+            "name": "nato-corpus",
+            "latest": "9.9.9",
+            "versions": {"9.9.9": {"descriptor_sha256": pin, "path": "9.9.9/datapackage.json"}},
+        }
     (mirror / "index.json").write_text(json.dumps(index), encoding="utf-8")
     return mirror
 
@@ -193,7 +204,9 @@ def test_download_under_any_settings_works_or_refuses(environment):
                     os.environ[name] = value
 
 
-BUILD = settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+BUILD = settings(
+    max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 
 
 @BUILD

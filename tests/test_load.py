@@ -65,9 +65,7 @@ def test_tables_follow_the_descriptor():
 
 def test_unknown_table_lists_the_valid_ones():
     """A wrong table name is a UsageError naming every table of the release."""
-    with pytest.raises(
-        errors.UsageError, match=r"unknown table 'quote'.*documents, quotes, quote_occurrences"
-    ):
+    with pytest.raises(errors.UsageError, match=r"unknown table 'quote'.*documents, quotes, quote_occurrences"):
         load("quote")
 
 
@@ -93,10 +91,7 @@ def test_info_says_version_counts_licence_and_citation(bundled):
     about = info("1.0.0")
     assert about["version"] == "1.0.0"
     assert about["counts"] == {name: table.num_rows for name, table in TABLES.items()}
-    assert (
-        about["license"]
-        == "Creative Commons Attribution 4.0 (https://creativecommons.org/licenses/by/4.0/)"
-    )
+    assert about["license"] == "Creative Commons Attribution 4.0 (https://creativecommons.org/licenses/by/4.0/)"
     assert about["citation"] == "Ada Example (2026). Test corpus, version 1.0.0 [data set]."
     assert Path(about["path"]) == bundled / "1.0.0"
 
@@ -111,9 +106,7 @@ def test_modified_bundled_file_is_refused(bundled):
     """A bundled table whose bytes no longer match the descriptor is not loaded."""
     path = bundled / "1.0.0" / "data" / "quotes.parquet"
     path.write_bytes(path.read_bytes() + b"\0")
-    with pytest.raises(
-        errors.NatoCorpusError, match=r"does not verify: data/quotes.parquet.*Reinstall"
-    ):
+    with pytest.raises(errors.NatoCorpusError, match=r"does not verify: data/quotes.parquet.*Reinstall"):
         load("quotes")
 
 
@@ -138,9 +131,7 @@ def test_import_is_light():
         "import json, sys, nato_corpus, nato_corpus.access.load, nato_corpus.access.download; "
         "print(json.dumps(sorted(sys.modules)))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
-    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     modules = json.loads(result.stdout)
     heavy = sorted(m for m in modules if m.split(".")[0] in HEAVY)
     assert heavy == []

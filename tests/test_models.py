@@ -5,15 +5,14 @@ from __future__ import annotations
 import copy
 
 import pytest
+import strategies
 import yaml
 from hypothesis import given, settings
 from pydantic import ValidationError
 
 from nato_corpus.curation import reader as raw
-from nato_corpus.records import dates, models
+from nato_corpus.records import models
 from nato_corpus.records.grades import CREDIBILITY, RELIABILITY
-
-import strategies
 
 VALID_QUOTE = {
     "id": "quote:x",
@@ -99,9 +98,20 @@ def test_every_field_is_documented():
     """Every field of every record type has a description (they become the column docs)."""
     undocumented = [
         f"{model.__name__}.{name}"
-        for model in (models.Capture, models.Actor, models.Document, models.Event, models.Quote, models.Corpus,
-                      models.Segment, models.Occurrence, models.Relation, models.DocumentUrl,
-                      models.Reliability, models.Credibility)
+        for model in (
+            models.Capture,
+            models.Actor,
+            models.Document,
+            models.Event,
+            models.Quote,
+            models.Corpus,
+            models.Segment,
+            models.Occurrence,
+            models.Relation,
+            models.DocumentUrl,
+            models.Reliability,
+            models.Credibility,
+        )
         for name, field in model.model_fields.items()
         if not field.description
     ]

@@ -7,28 +7,31 @@ import tempfile
 from pathlib import Path
 
 import yaml
+from conftest import BASE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import value_paths
 
 from nato_corpus.curation.validate import validate
 from nato_corpus.problems import RULES
 
-from conftest import BASE
-from strategies import value_paths
-
-FILES = ["quotes/sample.yaml", "documents/documents.yaml", "events/events.yaml", "actors/people.yaml", "captures/sample.yaml"]
+FILES = [
+    "quotes/sample.yaml",
+    "documents/documents.yaml",
+    "events/events.yaml",
+    "actors/people.yaml",
+    "captures/sample.yaml",
+]
 WEIRD = st.one_of(
     st.none(),
     st.booleans(),
-    st.integers(-10**12, 10**12),
+    st.integers(-(10**12), 10**12),
     st.floats(allow_nan=True),
     st.text(max_size=30),
     st.sampled_from(["", "unknown", "actor:minister", "doc:sample-page", "1994-11-28/1994-11-01", "https://", "Q0"]),
     st.lists(st.text(max_size=5), max_size=3),
     st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
 )
-
-
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])

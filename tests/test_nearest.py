@@ -9,6 +9,7 @@ import pytest
 from nato_corpus.curation import nearest
 from nato_corpus.curation.nearest import Suggester, closest_text
 
+
 @pytest.fixture(scope="module")
 def large_text() -> str:
     """About 1 MB of text drawn from 3,000 made-up words."""
@@ -20,11 +21,11 @@ def large_text() -> str:
 def test_a_long_near_miss_is_placed_in_a_large_capture(large_text):
     """A 2,000-character quotation off by three characters is found where it stands, mostly alike."""
     start = len(large_text) // 2
-    passage = list(large_text[start:start + 2000])
+    passage = list(large_text[start : start + 2000])
     for at in (10, 900, 1990):
         passage[at] = "#"
     ratio, offset, closest = closest_text(large_text, "".join(passage), 0)
-    assert offset == start and closest.startswith(large_text[start:start + 1000])
+    assert offset == start and closest.startswith(large_text[start : start + 1000])
     assert ratio > 0.99
 
 
@@ -50,7 +51,10 @@ def test_a_quotation_sharing_nothing_with_the_capture_is_not_alike(large_text):
 def many_ids() -> list[str]:
     rng = random.Random(5)
     letters = "abcdefghijklmnopqrstuvwxyz"
-    return [f"actor:{''.join(rng.choice(letters) for _ in range(6))}-{''.join(rng.choice(letters) for _ in range(8))}-{i}" for i in range(3000)]
+    return [
+        f"actor:{''.join(rng.choice(letters) for _ in range(6))}-{''.join(rng.choice(letters) for _ in range(8))}-{i}"
+        for i in range(3000)
+    ]
 
 
 def test_did_you_mean_among_thousands_of_ids(many_ids):

@@ -23,10 +23,7 @@ HOME = "https://example.org/mini-corpus"
 
 def _cff_errors(text: str) -> list[str]:
     validator = Draft7Validator(CFF_SCHEMA, format_checker=Draft7Validator.FORMAT_CHECKER)
-    return [
-        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
-        for e in validator.iter_errors(yaml.safe_load(text))
-    ]
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(yaml.safe_load(text))]
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -64,9 +61,7 @@ def test_citation_cff_with_a_homepage_validates_and_carries_it(repo):
     text = (repo / "CITATION.cff").read_text(encoding="utf-8")
     cff = yaml.safe_load(text)
     assert cff["url"] == HOME
-    assert {"type": "url", "value": HOME, "description": "The data set's home page."} in cff[
-        "identifiers"
-    ]
+    assert {"type": "url", "value": HOME, "description": "The data set's home page."} in cff["identifiers"]
     assert _cff_errors(text) == []
 
 
@@ -96,14 +91,10 @@ def test_committed_citation_cff_validates_against_the_cff_schema():
 
 def test_cff_schema_rejects_what_it_should():
     """The vendored schema is really applied: a CITATION.cff without authors, or with a bad date, fails."""
-    good = yaml.safe_load(
-        project.citation_cff({"title": "T", "version": "1.0.0", "created": "2025-01-02T00:00:00Z"})
-    )
+    good = yaml.safe_load(project.citation_cff({"title": "T", "version": "1.0.0", "created": "2025-01-02T00:00:00Z"}))
     del good["authors"]
     assert any("'authors' is a required property" in e for e in _cff_errors(yaml.safe_dump(good)))
-    good = yaml.safe_load(
-        project.citation_cff({"title": "T", "version": "1.0.0", "created": "2025-13-02T00:00:00Z"})
-    )
+    good = yaml.safe_load(project.citation_cff({"title": "T", "version": "1.0.0", "created": "2025-13-02T00:00:00Z"}))
     assert any(e.startswith("date-released") for e in _cff_errors(yaml.safe_dump(good)))
 
 
@@ -113,15 +104,10 @@ def test_build_writes_zenodo_json_for_the_latest_release(repo):
     _release_next(repo)
     build(repo / "raw", repo / "dist")
     zenodo = json.loads((repo / ".zenodo.json").read_text(encoding="utf-8"))
-    descriptor = json.loads(
-        (repo / "dist" / "1.1.0" / "datapackage.json").read_text(encoding="utf-8")
-    )
+    descriptor = json.loads((repo / "dist" / "1.1.0" / "datapackage.json").read_text(encoding="utf-8"))
     assert zenodo["upload_type"] == "dataset"
     assert zenodo["version"] == "1.1.0" and zenodo["publication_date"] == "2025-02-03"
-    assert (
-        zenodo["title"] == descriptor["title"]
-        and zenodo["description"] == descriptor["description"]
-    )
+    assert zenodo["title"] == descriptor["title"] and zenodo["description"] == descriptor["description"]
     assert zenodo["creators"] == [{"name": "The release tests"}]
     assert zenodo["notes"].startswith(project.ZENODO_MARK) and "release 1.1.0" in zenodo["notes"]
 
@@ -129,9 +115,7 @@ def test_build_writes_zenodo_json_for_the_latest_release(repo):
 def test_zenodo_json_goes_inside_dist_when_raw_is_elsewhere(tmp_path):
     """Built from a raw/ that is not beside dist/, .zenodo.json is written inside dist/, like CITATION.cff."""
     build(MINI, tmp_path / "dist")
-    assert (tmp_path / "dist" / ".zenodo.json").is_file() and not (
-        tmp_path / ".zenodo.json"
-    ).exists()
+    assert (tmp_path / "dist" / ".zenodo.json").is_file() and not (tmp_path / ".zenodo.json").exists()
 
 
 def test_zenodo_json_is_reproducible(repo, tmp_path):
@@ -164,10 +148,7 @@ def test_cli_says_a_hand_written_zenodo_json_was_left(repo, capsys):
     """`nato-corpus build` names the .zenodo.json it left alone."""
     (repo / ".zenodo.json").write_text('{"title": "Mine"}\n', encoding="utf-8")
     assert cli.main(["build", "--raw", str(repo / "raw"), "--dist", str(repo / "dist")]) == 0
-    assert (
-        f"note: {repo / '.zenodo.json'} was not written by nato-corpus build"
-        in capsys.readouterr().out
-    )
+    assert f"note: {repo / '.zenodo.json'} was not written by nato-corpus build" in capsys.readouterr().out
 
 
 def test_a_generated_zenodo_json_is_replaced_by_the_next_release(repo):

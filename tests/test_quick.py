@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import INVALID, apply_edits, load_case
 
 from benchmarks.generate import generate, plant_errors
-from conftest import INVALID, apply_edits, load_case
 from nato_corpus.curation import quick, rules
 from nato_corpus.curation.quick import FactsCache, quick_report
 from nato_corpus.curation.validate import check_raw, fingerprint, validate
@@ -82,7 +82,10 @@ def test_cached_facts_never_hide_a_broken_capture(base_raw: Path, tmp_path: Path
         {"ids": [1]},
         {**dict.fromkeys(quick.Facts.FIELDS, []), "ids": [1]},
         {**dict.fromkeys(quick.Facts.FIELDS, []), "captures": [["capture:a", "a.txt", "0" * 64, True, 1]]},
-        {**dict.fromkeys(quick.Facts.FIELDS, []), "quotes": [["words", "doc:a", None, [["capture:a", 0, "5", "doc:a"]]]]},
+        {
+            **dict.fromkeys(quick.Facts.FIELDS, []),
+            "quotes": [["words", "doc:a", None, [["capture:a", 0, "5", "doc:a"]]]],
+        },
     ],
     ids=["not-a-mapping", "missing-fields", "id-not-text", "bool-for-int", "span-offset-text"],
 )

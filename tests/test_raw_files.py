@@ -12,7 +12,10 @@ from nato_corpus.curation.validate import validate
 
 def _snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
     return {
-        p.relative_to(root).as_posix(): (p.read_bytes() if p.is_file() and not p.is_symlink() else b"", p.lstat().st_mtime_ns)
+        p.relative_to(root).as_posix(): (
+            p.read_bytes() if p.is_file() and not p.is_symlink() else b"",
+            p.lstat().st_mtime_ns,
+        )
         for p in sorted(root.rglob("*"))
     }
 
@@ -154,7 +157,11 @@ def test_reference_to_a_record_with_schema_errors_does_not_dangle(base_raw: Path
 def test_schema_error_does_not_hide_a_dangling_reference(base_raw: Path):
     """A record with a bad date and a dangling reference gets both problems in one run."""
     quotes = base_raw / "quotes" / "sample.yaml"
-    text = quotes.read_text().replace("  date: 1994-11-28", "  date: 1994-13-01").replace("speaker: actor:minister", "speaker: actor:ministr")
+    text = (
+        quotes.read_text()
+        .replace("  date: 1994-11-28", "  date: 1994-13-01")
+        .replace("speaker: actor:minister", "speaker: actor:ministr")
+    )
     quotes.write_text(text)
     found = {(p.code, p.line) for p in validate(base_raw).problems}
     assert found == {("invalid-date", 6), ("dangling-reference", 4)}

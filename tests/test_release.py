@@ -17,7 +17,7 @@ import yaml
 
 from nato_corpus import errors
 from nato_corpus.release import build as build_module
-from nato_corpus.release import layout, package
+from nato_corpus.release import layout
 from nato_corpus.release.build import build
 
 MINI = Path(__file__).parent / "data" / "mini"
@@ -26,11 +26,7 @@ VERSION = "1.0.0"
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under a folder (hidden ones too) and its bytes."""
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
@@ -88,20 +84,13 @@ def test_release_layout_and_index(released):
     assert (released / "index.json").read_text(encoding="utf-8").endswith("}\n")
     data = json.loads(descriptor)
     names = [r["name"] for r in data["resources"]]
-    assert sorted(p.name for p in (released / VERSION / "data").iterdir()) == sorted(
-        f"{n}.parquet" for n in names
-    )
+    assert sorted(p.name for p in (released / VERSION / "data").iterdir()) == sorted(f"{n}.parquet" for n in names)
     pinned = [f["path"] for f in data["x_files"]]
     assert pinned[:2] == ["README.md", "timeline.svg"]
-    on_disk = {
-        p.relative_to(released / VERSION).as_posix() for p in (released / VERSION).rglob("*") if p.is_file()
-    }
+    on_disk = {p.relative_to(released / VERSION).as_posix() for p in (released / VERSION).rglob("*") if p.is_file()}
     assert set(pinned) == on_disk - {"datapackage.json"} - {f"data/{n}.parquet" for n in names}
     assert {"site/index.html", "csv/datapackage.json", "annotations.jsonld", "croissant.json"} <= set(pinned)
-    assert all(
-        r["hash"].startswith("sha256:") and r["x_bytes"] > 0 and "bytes" not in r
-        for r in data["resources"]
-    )
+    assert all(r["hash"].startswith("sha256:") and r["x_bytes"] > 0 and "bytes" not in r for r in data["resources"])
 
 
 def test_descriptor_has_package_metadata(released):
@@ -143,9 +132,7 @@ def test_frictionless_catches_a_broken_foreign_key(released, tmp_path):
     shutil.copytree(released / VERSION, copy)
     path = copy / "data" / "quote_occurrences.parquet"
     table = pq.read_table(path)
-    broken = table.set_column(
-        2, table.schema.field("capture"), pa.array(["capture:nowhere"] * table.num_rows)
-    )
+    broken = table.set_column(2, table.schema.field("capture"), pa.array(["capture:nowhere"] * table.num_rows))
     pq.write_table(broken, path)
     report = frictionless.validate(str(copy / "datapackage.json"))
     assert not report.valid
@@ -225,9 +212,7 @@ def test_check_lists_differing_files(raw, tmp_path):
     dist = tmp_path / "dist"
     build(raw, dist)
     assert build(raw, dist, check=True).differences == []
-    edit(
-        raw / "quotes" / "quotes.yaml", "A fragment in a paraphrase", "A fragment, in a paraphrase"
-    )
+    edit(raw / "quotes" / "quotes.yaml", "A fragment in a paraphrase", "A fragment, in a paraphrase")
     result = build(raw, dist, check=True)
     assert result.status == "checked"
     assert {"data/quotes.parquet", "datapackage.json", "README.md"} <= set(result.differences)
@@ -270,9 +255,7 @@ def test_a_build_killed_midway_leaves_dist_as_it_was(raw, tmp_path, monkeypatch)
 def test_leftovers_of_a_killed_build_are_removed(raw, tmp_path):
     """A temporary folder left by a dead build is removed by the next build, which succeeds."""
     dist = tmp_path / "dist"
-    dead = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
-    )
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     pid = int(dead.stdout)
     leftover = dist / f".tmp-{VERSION}-{pid}-deadbeef"
     (leftover / "data").mkdir(parents=True)
@@ -352,9 +335,7 @@ def test_project_files_list_every_release(raw, tmp_path):
     assert changelog.index("## [1.1.0]") < changelog.index("## [1.0.0]")
     assert "- events: `event:letter-exchange` (summary)" in changelog
     card = (dist / "1.1.0" / "README.md").read_text(encoding="utf-8")
-    assert (
-        "Compared with version 1.0.0" in card and "changed `event:letter-exchange`: summary" in card
-    )
+    assert "Compared with version 1.0.0" in card and "changed `event:letter-exchange`: summary" in card
     index = json.loads((dist / "index.json").read_text(encoding="utf-8"))
     assert index["latest"] == "1.1.0" and set(index["versions"]) == {"1.0.0", "1.1.0"}
 

@@ -69,7 +69,9 @@ def test_a_table_claiming_millions_of_rows_in_a_small_file_is_refused_unread(rel
     assert (release / QUOTES).stat().st_size < 500_000
     found = _run(CHECK.format(path=str(release)))
     messages = [m for code, m in found["problems"] if code == "release-table" and m.startswith("quotes:")]
-    assert messages and "claims 5,000,000 rows in a file of" in messages[0] and "refused without decoding" in messages[0]
+    assert (
+        messages and "claims 5,000,000 rows in a file of" in messages[0] and "refused without decoding" in messages[0]
+    )
     assert found["peak_mb"] < 700  # decoding it would take over 1,000 MB (the rest of the check needs ~400)
 
 

@@ -10,11 +10,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from nato_corpus.curation.validate import validate
 from nato_corpus.errors import UsageError
 from nato_corpus.release import layout
 from nato_corpus.release.build import build
 from nato_corpus.release.check import check_release
-from nato_corpus.curation.validate import validate
 
 MINI = Path(__file__).parent / "data" / "mini"
 VERSION = "1.0.0"
@@ -66,7 +66,9 @@ def test_the_descriptor_path_works_too(dist):
 
 def test_validate_refuses_a_release_and_names_check_release(dist):
     """validate() checks raw/ only: given a release it says to use check_release()."""
-    with pytest.raises(UsageError, match=r"is a release, not a raw/ directory: check it with nato_corpus.check_release\(\)"):
+    with pytest.raises(
+        UsageError, match=r"is a release, not a raw/ directory: check it with nato_corpus.check_release\(\)"
+    ):
         validate(dist / VERSION)
 
 
@@ -79,22 +81,14 @@ def test_a_tampered_file_is_caught(dist):
     report = check_release(dist / VERSION)
     (problem,) = [p for p in report.problems if p.code == "release-hash-mismatch"]
     assert problem.file.endswith("timeline.svg")
-    assert (
-        "timeline.svg" in problem.message
-        and expected in problem.message
-        and actual in problem.message
-    )
+    assert "timeline.svg" in problem.message and expected in problem.message and actual in problem.message
 
 
 def test_a_changed_size_is_caught(dist):
     """A file with extra bytes differs in size as well as hash."""
     path = dist / VERSION / "README.md"
     path.write_bytes(path.read_bytes() + b"\n")
-    messages = [
-        p.message
-        for p in check_release(dist / VERSION).problems
-        if p.code == "release-hash-mismatch"
-    ]
+    messages = [p.message for p in check_release(dist / VERSION).problems if p.code == "release-hash-mismatch"]
     assert any("bytes, the descriptor says" in m for m in messages)
 
 
@@ -120,9 +114,7 @@ def test_an_index_mismatch_is_caught(dist):
 def test_an_edited_descriptor_breaks_the_index_pin(dist):
     """Editing datapackage.json, even harmlessly, no longer matches the release index."""
     path = dist / VERSION / "datapackage.json"
-    path.write_bytes(
-        path.read_bytes().replace(b'"title": "Mini corpus', b'"title": "Maxi corpus', 1)
-    )
+    path.write_bytes(path.read_bytes().replace(b'"title": "Mini corpus', b'"title": "Maxi corpus', 1))
     assert "release-index-mismatch" in codes(check_release(dist / VERSION))
 
 
@@ -149,11 +141,7 @@ def test_a_duplicate_primary_key_is_caught(dist):
     """Two rows with one primary key are reported with the key."""
     path = dist / VERSION / "data" / "actors.parquet"
     rewrite(path, lambda t: replace_column(t, "id", ["actor:first-minister"] * t.num_rows))
-    messages = [
-        p.message
-        for p in check_release(dist / VERSION).problems
-        if p.code == "release-table"
-    ]
+    messages = [p.message for p in check_release(dist / VERSION).problems if p.code == "release-table"]
     assert any("primary key ['id'] = 'actor:first-minister' appears 3 times" in m for m in messages)
 
 
@@ -161,9 +149,7 @@ def test_a_value_outside_its_enum_is_caught(dist):
     """A grade outside the A-F scale is reported against the row that holds it."""
     path = dist / VERSION / "data" / "documents.parquet"
     rewrite(path, lambda t: replace_column(t, "reliability_grade", ["B", "Z", "F"], pa.string()))
-    problems = [
-        p for p in check_release(dist / VERSION).problems if p.code == "release-table"
-    ]
+    problems = [p for p in check_release(dist / VERSION).problems if p.code == "release-table"]
     assert [p.record for p in problems] == ["documents:doc:second-letter"]
     assert "reliability_grade is not one of" in problems[0].message
 
@@ -172,11 +158,7 @@ def test_a_null_in_a_required_column_is_caught(dist):
     """A null where the schema requires a value is reported."""
     path = dist / VERSION / "data" / "quotes.parquet"
     rewrite(path, lambda t: replace_column(t, "text", [None, "the door stays open"]))
-    messages = [
-        p.message
-        for p in check_release(dist / VERSION).problems
-        if p.code == "release-table"
-    ]
+    messages = [p.message for p in check_release(dist / VERSION).problems if p.code == "release-table"]
     assert "quotes: text is required but null" in messages
 
 
@@ -184,9 +166,7 @@ def test_a_pattern_violation_in_a_list_is_caught(dist):
     """A list item that is not an id is reported against the row that holds the list."""
     path = dist / VERSION / "data" / "events.parquet"
     rewrite(path, lambda t: replace_column(t, "participants", [["actor:first-minister", "Bill"]]))
-    problems = [
-        p for p in check_release(dist / VERSION).problems if p.code == "release-table"
-    ]
+    problems = [p for p in check_release(dist / VERSION).problems if p.code == "release-table"]
     assert [p.record for p in problems] == ["events:event:letter-exchange"]
     assert "participants does not match the pattern" in problems[0].message
 
@@ -195,11 +175,7 @@ def test_a_wrong_column_type_is_caught(dist):
     """A column stored with another type than the schema declares is reported."""
     path = dist / VERSION / "data" / "quotes.parquet"
     rewrite(path, lambda t: replace_column(t, "relays", ["1", "1"], pa.string()))
-    messages = [
-        p.message
-        for p in check_release(dist / VERSION).problems
-        if p.code == "release-table"
-    ]
+    messages = [p.message for p in check_release(dist / VERSION).problems if p.code == "release-table"]
     assert any("column 'relays' has type string, the schema says integer" in m for m in messages)
 
 
@@ -207,11 +183,7 @@ def test_a_missing_column_is_caught(dist):
     """A table without a declared column is reported."""
     path = dist / VERSION / "data" / "actors.parquet"
     rewrite(path, lambda t: t.drop_columns(["wikidata"]))
-    messages = [
-        p.message
-        for p in check_release(dist / VERSION).problems
-        if p.code == "release-table"
-    ]
+    messages = [p.message for p in check_release(dist / VERSION).problems if p.code == "release-table"]
     assert any("missing ['wikidata']" in m for m in messages)
 
 
@@ -229,11 +201,7 @@ def test_an_invalid_descriptor_is_reported(dist):
     descriptor["resources"][0]["path"] = "../outside.parquet"
     descriptor["resources"][1]["schema"]["primaryKey"] = ["nope"]
     path.write_text(json.dumps(descriptor), encoding="utf-8")
-    messages = [
-        p.message
-        for p in check_release(dist / VERSION).problems
-        if p.code == "release-descriptor"
-    ]
+    messages = [p.message for p in check_release(dist / VERSION).problems if p.code == "release-descriptor"]
     assert any("name = 'Not A Name'" in m for m in messages)
     assert any("'../outside.parquet'" in m for m in messages)
     assert any("primaryKey ['nope']" in m for m in messages)

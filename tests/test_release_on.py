@@ -83,9 +83,7 @@ def test_a_day_before_the_first_release_is_a_usage_error(bundled):
 @pytest.mark.parametrize("value", ["2026-02-30", "25/11/2026", "2026-11", "", 20261125, None])
 def test_a_value_that_is_not_a_day_is_a_usage_error(bundled, value):
     """Impossible dates, other formats and non-strings are refused with the value and the form expected."""
-    with pytest.raises(
-        errors.UsageError, match=r"is not a day; give a date as YYYY-MM-DD"
-    ) as caught:
+    with pytest.raises(errors.UsageError, match=r"is not a day; give a date as YYYY-MM-DD") as caught:
         nc.release_on(value)
     assert repr(value) in str(caught.value)
 
@@ -99,9 +97,7 @@ def test_two_releases_on_one_day_give_the_higher_version(bundled):
 def test_a_descriptor_without_a_release_day_is_named(bundled):
     """A bundled descriptor with no usable created is reported with its path, not guessed."""
     _release(bundled, "1.2.0", None)
-    with pytest.raises(
-        errors.NatoCorpusError, match=r"1\.2\.0/datapackage\.json declares created = None"
-    ):
+    with pytest.raises(errors.NatoCorpusError, match=r"1\.2\.0/datapackage\.json declares created = None"):
         nc.release_on("2026-11-30")
 
 
@@ -117,9 +113,7 @@ def test_every_committed_release_is_current_on_its_release_day():
     index = json.loads((REPO / "dist" / "index.json").read_text(encoding="utf-8"))
     assert index["versions"]
     for version in index["versions"]:
-        created = json.loads(
-            (REPO / "dist" / version / "datapackage.json").read_text(encoding="utf-8")
-        )["created"]
+        created = json.loads((REPO / "dist" / version / "datapackage.json").read_text(encoding="utf-8"))["created"]
         assert nc.release_on(created[:10]) == version
 
 
@@ -135,6 +129,5 @@ def test_cli_bad_date_is_a_message_and_exit_2(bundled, capsys):
     out, err = capsys.readouterr()
     assert (
         out == ""
-        and err
-        == "error: 'tomorrow' is not a day; give a date as YYYY-MM-DD (e.g. 2026-11-25) or a datetime.date\n"
+        and err == "error: 'tomorrow' is not a day; give a date as YYYY-MM-DD (e.g. 2026-11-25) or a datetime.date\n"
     )

@@ -9,11 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from nato_corpus.problems import RULES
-from nato_corpus.curation.validate import validate
-
 from conftest import INVALID, apply_edits, load_case
+
+from nato_corpus.curation.validate import validate
+from nato_corpus.problems import RULES
 
 CASES = sorted(INVALID.glob("*.yaml"))
 
@@ -42,7 +41,8 @@ def test_case_reports_its_problem(case: Path, base_raw: Path):
     assert found, f"{expect['code']} not reported; got {[(p.code, p.message) for p in report.problems]}"
     wanted = (base_raw / expect["file"]).as_posix()
     matches = [
-        p for p in found
+        p
+        for p in found
         if p.file == wanted
         and p.line == expect.get("line", p.line)
         and p.column == expect.get("column", p.column)

@@ -6,12 +6,11 @@ import json
 import posixpath
 
 import pytest
+from _site_inputs import Page, inputs, with_column
 
 from nato_corpus.release.site import SiteDataError, render_site
 from nato_corpus.release.site.corpus import Corpus
 from nato_corpus.release.site.text import EXCERPT_CHARS, describe_date, excerpt
-
-from _site_inputs import Page, inputs, with_column
 
 
 @pytest.fixture(scope="module")
@@ -166,15 +165,18 @@ def test_quote_page_excerpt_respects_capture_rights(pages):
             assert "Excerpt only." in page.words and "Whole segment shown" not in page.words
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("1994-11-28", "28 November 1994 (exact day)"),
-    ("1994-12", "December 1994 (month known)"),
-    ("1994~", "about 1994 (year known, approximate)"),
-    ("1994-12?", "perhaps December 1994 (month known, uncertain)"),
-    ("1994-09-27/1994-09-28", "between 27 September 1994 and 28 September 1994 (interval)"),
-    ("../2025-03-01", "on or before 1 March 2025 (start unknown)"),
-    ("unknown", "date unknown"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1994-11-28", "28 November 1994 (exact day)"),
+        ("1994-12", "December 1994 (month known)"),
+        ("1994~", "about 1994 (year known, approximate)"),
+        ("1994-12?", "perhaps December 1994 (month known, uncertain)"),
+        ("1994-09-27/1994-09-28", "between 27 September 1994 and 28 September 1994 (interval)"),
+        ("../2025-03-01", "on or before 1 March 2025 (start unknown)"),
+        ("unknown", "date unknown"),
+    ],
+)
 def test_dates_read_in_words_with_their_precision(value, expected):
     """An EDTF date is written out with how precisely it is known."""
     assert describe_date(value) == expected
@@ -183,11 +185,12 @@ def test_dates_read_in_words_with_their_precision(value, expected):
 def test_relay_chain_leads_from_the_capture_back_to_the_original():
     """The repost copies TASS, which reports on the Burns note: the chain follows that path."""
     corpus = Corpus.from_tables(inputs()[0])
-    chain = corpus.relay_chain("doc:x-pulse-repost-clinton-legitimate-concerns",
-                               "doc:burns-note-talbott-1994-12-06")
-    assert chain == [("doc:x-pulse-repost-clinton-legitimate-concerns", "copies"),
-                     ("doc:tass-report-2024-12-06", "reports_on"),
-                     ("doc:burns-note-talbott-1994-12-06", None)]
+    chain = corpus.relay_chain("doc:x-pulse-repost-clinton-legitimate-concerns", "doc:burns-note-talbott-1994-12-06")
+    assert chain == [
+        ("doc:x-pulse-repost-clinton-legitimate-concerns", "copies"),
+        ("doc:tass-report-2024-12-06", "reports_on"),
+        ("doc:burns-note-talbott-1994-12-06", None),
+    ]
 
 
 def test_translated_quotation_page_names_each_language(pages):
@@ -195,7 +198,9 @@ def test_translated_quotation_page_names_each_language(pages):
     names = {"en": "English", "de": "German", "ru": "Russian", "und": "an undetermined language"}
     for quote in _quotes():
         if quote["translated"]:
-            chain = " → ".join(names[x] for x in [quote["original_language"], *quote["via_languages"], quote["language"]])
+            chain = " → ".join(
+                names[x] for x in [quote["original_language"], *quote["via_languages"], quote["language"]]
+            )
             assert f"Translated: {chain}" in pages[f"site/quotes/{quote['id'].split(':', 1)[1]}.html"].words
 
 

@@ -16,11 +16,10 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from _site_inputs import REPO, Page, inputs
 
 from nato_corpus.release import verification
 from nato_corpus.release.site import render_site
-
-from _site_inputs import REPO, Page, inputs
 
 RELEASE = REPO / "dist" / "1.1.0"
 
@@ -29,8 +28,10 @@ RELEASE = REPO / "dist" / "1.1.0"
 def _tables() -> tuple[dict, dict, dict]:
     tables = {p.stem: pq.read_table(p) for p in sorted((RELEASE / "data").glob("*.parquet"))}
     descriptor = json.loads((RELEASE / "datapackage.json").read_text(encoding="utf-8"))
-    captures = {r["id"]: (REPO / "raw" / "captures" / r["file"]).read_bytes().decode("utf-8")
-                for r in tables["captures"].to_pylist()}
+    captures = {
+        r["id"]: (REPO / "raw" / "captures" / r["file"]).read_bytes().decode("utf-8")
+        for r in tables["captures"].to_pylist()
+    }
     return tables, descriptor, captures
 
 
@@ -49,7 +50,7 @@ def rows(table: str) -> list[dict]:
 
 def section(html: str) -> str:
     start = html.index('<section aria-labelledby="verif-h" class="verification">')
-    return html[start: html.index("</section>", start)]
+    return html[start : html.index("</section>", start)]
 
 
 def test_quote_page_shows_status_meaning_checks_and_each_difference(site):
@@ -86,11 +87,12 @@ def test_event_and_document_pages_have_the_section_when_verified(site):
 def test_home_page_counts_records_per_status(site):
     """The home page counts quotations, events and documents per status, as in the tables."""
     html = site["site/index.html"].decode("utf-8")
-    table = html[html.index('<table class="vcounts">'): html.index("</table>")]
+    table = html[html.index('<table class="vcounts">') : html.index("</table>")]
     body = [[Page(cell).words for cell in re.findall(r"<td>(.*?)</td>", r)] for r in table.split("<tr>")[2:]]
-    for cells, status in zip(body, verification.STATUSES):
-        expected = [Counter(r["verification_status"] for r in rows(t))[status]
-                    for t in ("quotes", "events", "documents")]
+    for cells, status in zip(body, verification.STATUSES, strict=False):
+        expected = [
+            Counter(r["verification_status"] for r in rows(t))[status] for t in ("quotes", "events", "documents")
+        ]
         assert cells == [str(n) for n in expected], status
 
 
@@ -104,8 +106,15 @@ def test_home_page_says_nothing_of_verification_for_a_release_without_it():
 # --------------------------------------------------------------------------- in the browser
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,8 @@ from _exports_data import RELEASE, release, replace_value
 from datasette.app import Datasette
 from markupsafe import escape
 
-from nato_corpus.errors import NatoCorpusError
 from nato_corpus.commands.export import add_export_parser
+from nato_corpus.errors import NatoCorpusError
 from nato_corpus.release.exports import export_sqlite, views
 
 
@@ -64,9 +64,7 @@ def test_every_row_of_every_table_is_in_the_database(exported):
 def test_foreign_keys_hold_and_are_declared(exported):
     """PRAGMA foreign_key_check finds nothing, and the release's foreign keys are declared."""
     assert _query(exported[0], "PRAGMA foreign_key_check") == []
-    keys = {
-        (row[3], row[2], row[4]) for row in _query(exported[0], "PRAGMA foreign_key_list(quotes)")
-    }
+    keys = {(row[3], row[2], row[4]) for row in _query(exported[0], "PRAGMA foreign_key_list(quotes)")}
     assert keys == {
         ("speaker", "actors", "id"),
         ("addressee", "actors", "id"),
@@ -109,9 +107,7 @@ def test_clinton_quotations_with_credibility_and_where_found_in_one_query(export
         "SELECT id, text, credibility_grade, credibility_label, capture_site, first_capture, first_start, first_end "
         "FROM quotations WHERE speaker_name LIKE '%Clinton%' ORDER BY rowid",
     )
-    expected = [
-        q["id"] for q in tables["quotes"].to_pylist() if q["speaker"] == "actor:bill-clinton"
-    ]
+    expected = [q["id"] for q in tables["quotes"].to_pylist() if q["speaker"] == "actor:bill-clinton"]
     assert [row[0] for row in rows] == expected
     assert all(None not in row for row in rows)
 
@@ -126,14 +122,9 @@ def test_datasette_detects_the_full_text_tables(exported):
     async def detect():
         ds = Datasette([str(path)], metadata=json.loads(metadata.read_bytes()))
         database = ds.get_database("nato")
-        return {
-            name: await database.fts_table(name)
-            for name in ("quotes", "documents", "events", "quotations")
-        }
+        return {name: await database.fts_table(name) for name in ("quotes", "documents", "events", "quotations")}
 
-    assert asyncio.run(detect()) == {
-        name: f"{name}_fts" for name in ("quotes", "documents", "events", "quotations")
-    }
+    assert asyncio.run(detect()) == {name: f"{name}_fts" for name in ("quotes", "documents", "events", "quotations")}
 
 
 def test_datasette_search_finds_a_quotation_by_a_word_in_it(exported):
@@ -150,9 +141,7 @@ def test_datasette_searches_event_summaries(exported):
     tables, _ = release()
     events = tables["events"].to_pylist()
     word = "Budapest"
-    expected = sorted(
-        e["id"] for e in events if word.lower() in (e["title"] + " " + e["summary"]).lower()
-    )
+    expected = sorted(e["id"] for e in events if word.lower() in (e["title"] + " " + e["summary"]).lower())
     response = _datasette_get(exported, f"/nato/events.json?_search={word}&_shape=array")
     assert sorted(row["id"] for row in response.json()) == expected and expected
 
@@ -160,12 +149,8 @@ def test_datasette_searches_event_summaries(exported):
 def test_canned_query_quotations_by_speaker(exported):
     """The canned query returns every quotation of the speaker named by :speaker."""
     tables, _ = release()
-    expected = {
-        q["id"] for q in tables["quotes"].to_pylist() if q["speaker"] == "actor:bill-clinton"
-    }
-    response = _datasette_get(
-        exported, "/nato/quotations_by_speaker.json?speaker=Clinton&_shape=array"
-    )
+    expected = {q["id"] for q in tables["quotes"].to_pylist() if q["speaker"] == "actor:bill-clinton"}
+    response = _datasette_get(exported, "/nato/quotations_by_speaker.json?speaker=Clinton&_shape=array")
     assert response.status_code == 200
     assert {row["id"] for row in response.json()} == expected
 
@@ -183,12 +168,7 @@ def test_metadata_describes_every_column_of_every_table(exported):
     path, metadata_path = exported
     metadata = json.loads(metadata_path.read_bytes())
     tables = metadata["databases"]["nato"]["tables"]
-    names = [
-        n
-        for (n,) in _query(
-            path, "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE '%_fts%'"
-        )
-    ]
+    names = [n for (n,) in _query(path, "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE '%_fts%'")]
     assert sorted(tables) == sorted(names)
     for name in names:
         columns = [row[1] for row in _query(path, f'PRAGMA table_info("{name}")')]
@@ -215,9 +195,7 @@ def test_export_is_deterministic(tmp_path):
     first = export_sqlite(tables, descriptor, tmp_path / "a" / "nato.db")
     second = export_sqlite(tables, descriptor, tmp_path / "b" / "nato.db")
     assert first.read_bytes() == second.read_bytes()
-    assert (tmp_path / "a" / "nato.metadata.json").read_bytes() == (
-        tmp_path / "b" / "nato.metadata.json"
-    ).read_bytes()
+    assert (tmp_path / "a" / "nato.metadata.json").read_bytes() == (tmp_path / "b" / "nato.metadata.json").read_bytes()
 
 
 # --- bad input: one message, non-zero exit, nothing half-written ------------------------
@@ -228,10 +206,7 @@ def test_cli_writes_database_and_metadata(tmp_path, capsys):
     assert _run(["export", "sqlite", str(tmp_path / "out.db"), "--from", str(RELEASE)]) == 0
     assert _query(tmp_path / "out.db", "SELECT count(*) FROM quotations")[0][0] > 0
     assert (tmp_path / "out.metadata.json").is_file()
-    assert (
-        f"datasette {tmp_path / 'out.db'} -m {tmp_path / 'out.metadata.json'}"
-        in capsys.readouterr().out
-    )
+    assert f"datasette {tmp_path / 'out.db'} -m {tmp_path / 'out.metadata.json'}" in capsys.readouterr().out
 
 
 def test_cli_replaces_an_existing_file(tmp_path):
@@ -252,9 +227,7 @@ def test_cli_refuses_a_folder_as_path(tmp_path, capsys):
 def test_cli_refuses_a_missing_folder(tmp_path, capsys):
     """PATH in a folder that does not exist: exit 2 and a message naming the folder."""
     assert _run(["export", "sqlite", str(tmp_path / "nope" / "x.db"), "--from", str(RELEASE)]) == 2
-    assert (
-        f"the folder {tmp_path / 'nope'} does not exist; create it first" in capsys.readouterr().err
-    )
+    assert f"the folder {tmp_path / 'nope'} does not exist; create it first" in capsys.readouterr().err
 
 
 def test_cli_refuses_an_unwritable_folder(tmp_path, capsys, monkeypatch):
@@ -269,9 +242,7 @@ def test_cli_refuses_an_unwritable_folder(tmp_path, capsys, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.skipif(
-    os.name != "posix" or os.geteuid() == 0, reason="root writes in read-only folders"
-)
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root writes in read-only folders")
 def test_cli_refuses_a_read_only_folder(tmp_path, capsys):
     """A folder without write permission: exit 2 and a message; nothing written."""
     folder = tmp_path / "ro"
@@ -294,9 +265,7 @@ def test_cli_refuses_an_unknown_version(tmp_path, capsys):
 def test_cli_refuses_a_folder_that_is_not_a_release(tmp_path, capsys):
     """--from a folder without datapackage.json: exit 2 and a message saying what a release folder holds."""
     (tmp_path / "empty").mkdir()
-    assert (
-        _run(["export", "sqlite", str(tmp_path / "x.db"), "--from", str(tmp_path / "empty")]) == 2
-    )
+    assert _run(["export", "sqlite", str(tmp_path / "x.db"), "--from", str(tmp_path / "empty")]) == 2
     assert "is not a release folder: datapackage.json is missing" in capsys.readouterr().err
     assert not (tmp_path / "x.db").exists()
 

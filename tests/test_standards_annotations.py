@@ -7,10 +7,10 @@ import shutil
 import subprocess
 
 import pytest
-
 from _standards_fixture import release
+
 from nato_corpus.errors import UsageError
-from nato_corpus.release.standards import annotations, anchors
+from nato_corpus.release.standards import anchors, annotations
 from nato_corpus.release.standards._common import count_occurrences, ni_uri
 from nato_corpus.release.standards.annotations import quote_context
 
@@ -154,8 +154,11 @@ def test_javascript_slice_matches(tmp_path):
     """JavaScript's String.slice at the UTF-16 offsets gives each annotation's exact text."""
     _, _, captures = release()
     cases = [
-        {"text": _text(i), "start": _selector(i, "Utf16PositionSelector")["utf16Start"],
-         "end": _selector(i, "Utf16PositionSelector")["utf16End"]}
+        {
+            "text": _text(i),
+            "start": _selector(i, "Utf16PositionSelector")["utf16Start"],
+            "end": _selector(i, "Utf16PositionSelector")["utf16End"],
+        }
         for i in _items()
     ]
     (tmp_path / "cases.json").write_text(json.dumps(cases), encoding="utf-8")

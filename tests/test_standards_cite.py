@@ -6,11 +6,11 @@ import argparse
 import json
 
 import pytest
-
 from _standards_fixture import RELEASE, release
+
+from nato_corpus.commands.standards import add_cite_parser
 from nato_corpus.errors import UsageError
 from nato_corpus.release.standards import cite
-from nato_corpus.commands.standards import add_cite_parser
 
 bibtexparser = pytest.importorskip("bibtexparser")
 RECORDS = ["quote:kohl-last-dinosaur", "doc:burns-note-talbott-1994-12-06", "event:8kun-posts-2025-03-01"]

@@ -8,8 +8,8 @@ import shutil
 from functools import cache
 
 import pytest
-
 from _standards_fixture import RELEASE, release
+
 from nato_corpus.errors import UsageError
 from nato_corpus.release.standards import croissant, dataset_jsonld, zenodo_json
 
@@ -72,7 +72,9 @@ def test_distribution_carries_each_file_sha256():
 def test_references_are_one_step():
     """No referenced record set itself has references (mlcroissant cannot follow two-step chains)."""
     sets = {rs["@id"]: rs for rs in _croissant()["recordSet"]}
-    refs = [(rs["@id"], f["references"]["field"]["@id"]) for rs in sets.values() for f in rs["field"] if "references" in f]
+    refs = [
+        (rs["@id"], f["references"]["field"]["@id"]) for rs in sets.values() for f in rs["field"] if "references" in f
+    ]
     assert refs
     for _, target in refs:
         assert not any("references" in f for f in sets[target.split("/")[0]]["field"])
@@ -137,5 +139,7 @@ def test_zenodo_json_is_a_dataset_with_descriptor_facts():
 
 def test_zenodo_json_invents_nothing():
     """A descriptor with no licence, sources or date gives no licence, identifiers, DOI or date."""
-    data = json.loads(zenodo_json({"name": "x", "version": "1.0.0", "contributors": [{"title": "A", "role": "author"}]}))
+    data = json.loads(
+        zenodo_json({"name": "x", "version": "1.0.0", "contributors": [{"title": "A", "role": "author"}]})
+    )
     assert set(data) == {"upload_type", "title", "version", "creators"}

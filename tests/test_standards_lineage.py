@@ -6,8 +6,8 @@ from functools import cache
 
 import pytest
 import rdflib
-
 from _standards_fixture import release
+
 from nato_corpus.errors import UsageError
 from nato_corpus.release.standards import lineage, provenance
 from nato_corpus.release.standards.provenance import RELATION_PREDICATES
@@ -36,7 +36,9 @@ def _predicate(name: str) -> rdflib.URIRef:
 def test_chain_runs_quote_document_relays_capture(quote):
     """Each occurrence's chain starts at the quote, then its document, and ends at the capture it was found in."""
     tables, _, _ = release()
-    occurrences = {(r["position"], r["capture"]) for r in tables["quote_occurrences"].to_pylist() if r["quote"] == quote}
+    occurrences = {
+        (r["position"], r["capture"]) for r in tables["quote_occurrences"].to_pylist() if r["quote"] == quote
+    }
     steps = lineage(tables, quote)
     for position, capture in occurrences:
         chain = [s for s in steps if s["occurrence"] == position]
@@ -51,7 +53,7 @@ def test_relays_follow_recorded_relations(quote):
     tables, _, _ = release()
     relations = {(r["document"], r["type"], r["target"]) for r in tables["document_relations"].to_pylist()}
     steps = lineage(tables, quote)
-    for before, step in zip(steps, steps[1:]):
+    for before, step in zip(steps, steps[1:], strict=False):
         if step["kind"] == "document" and step["relation"] not in ("quoted_from", "unrecorded"):
             assert (step["id"], step["relation"], before["id"]) in relations
 
@@ -83,7 +85,7 @@ def test_rdflib_graph_holds_every_chain(fmt, quote):
     tables, _, _ = release()
     graph = _graph(fmt)
     steps = lineage(tables, quote)
-    for before, step in zip(steps, steps[1:]):
+    for before, step in zip(steps, steps[1:], strict=False):
         if step["occurrence"] != before["occurrence"] or step["relation"] == "unrecorded":
             continue
         s, b = rdflib.URIRef(step["id"]), rdflib.URIRef(before["id"])

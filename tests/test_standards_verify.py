@@ -6,11 +6,11 @@ import argparse
 import json
 
 import pytest
-
 from _standards_fixture import RELEASE, REPO, release
+
+from nato_corpus.commands.standards import add_verify_capture_parser
 from nato_corpus.errors import UsageError
 from nato_corpus.release.standards import anchors, annotations
-from nato_corpus.commands.standards import add_verify_capture_parser
 from nato_corpus.release.standards.verify import FOUND, MISSING, MOVED, anchors_from_annotations, verify_capture
 
 REPO_RAW = REPO / "raw"
@@ -149,8 +149,7 @@ def test_cli_json_exits_one_when_missing(tmp_path, capsys):
     a = anchors(tables, captures)[0]
     text = captures[a.capture]
     path = _write(tmp_path, text[: a.start] + text[a.end :])
-    code = _cli(["verify-capture", str(path), "--release", str(RELEASE),
-                 "--raw", str(REPO_RAW), "--format", "json"])
+    code = _cli(["verify-capture", str(path), "--release", str(RELEASE), "--raw", str(REPO_RAW), "--format", "json"])
     data = json.loads(capsys.readouterr().out)
     assert code == 1 and data["ok"] is False and data["capture"] == a.capture
 
@@ -158,5 +157,4 @@ def test_cli_json_exits_one_when_missing(tmp_path, capsys):
 def test_cli_without_texts_or_annotations_says_what_to_do(tmp_path):
     """Without raw captures and without annotations.jsonld the command says what to pass."""
     with pytest.raises(UsageError, match="no capture texts.*pass --raw"):
-        _cli(["verify-capture", str(_write(tmp_path, "x")), "--release", str(RELEASE),
-              "--raw", str(tmp_path)])
+        _cli(["verify-capture", str(_write(tmp_path, "x")), "--release", str(RELEASE), "--raw", str(tmp_path)])

@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from nato_corpus.curation.validate import check_raw
 from nato_corpus.records import models
+from nato_corpus.records.grades import CREDIBILITY, RELIABILITY
 from nato_corpus.release import columns as specs
 from nato_corpus.release import package, schemas, tables
-from nato_corpus.records.grades import CREDIBILITY, RELIABILITY
-from nato_corpus.curation.validate import check_raw
 
 MINI = Path(__file__).parent / "data" / "mini"
 
@@ -61,9 +61,7 @@ def test_parquet_fields_carry_descriptions(built):
 def test_every_reference_is_a_foreign_key():
     """Each reference field is declared a foreign key, in the main table or in a link table."""
     keys = {
-        (spec.name, fk["fields"][0]): fk["reference"]["resource"]
-        for spec in specs.SPECS
-        for fk in spec.foreign_keys()
+        (spec.name, fk["fields"][0]): fk["reference"]["resource"] for spec in specs.SPECS for fk in spec.foreign_keys()
     }
     assert keys[("quotes", "speaker")] == "actors"
     assert keys[("documents", "capture")] == "captures"
@@ -89,9 +87,7 @@ def test_grades_are_dictionary_encoded_with_labels():
     assert reliability.arrow_type == pa.dictionary(pa.int8(), pa.string())
     field = reliability.schema_field()
     assert field["constraints"]["enum"] == list(RELIABILITY)
-    assert {c["value"]: c["label"] for c in field["categories"]} == {
-        k: v[0] for k, v in RELIABILITY.items()
-    }
+    assert {c["value"]: c["label"] for c in field["categories"]} == {k: v[0] for k, v in RELIABILITY.items()}
     credibility = specs.TABLES["quotes"].column("credibility_grade").schema_field()
     assert credibility["type"] == "integer"
     assert [c["label"] for c in credibility["categories"]] == [v[0] for v in CREDIBILITY.values()]
@@ -112,11 +108,7 @@ def test_edtf_dates_keep_the_string_and_gain_bounds(built):
 def test_lists_are_list_columns_and_link_rows(built):
     """A list of ids is a list column and, in order, the rows of its link table."""
     row = next(r for r in built["events"].to_pylist() if r["id"] == "event:letter-exchange")
-    links = [
-        r["document"]
-        for r in built["event_evidence"].to_pylist()
-        if r["event"] == "event:letter-exchange"
-    ]
+    links = [r["document"] for r in built["event_evidence"].to_pylist() if r["event"] == "event:letter-exchange"]
     assert row["evidence"] == links == ["doc:first-letter", "doc:test-page"]
 
 
@@ -126,9 +118,7 @@ def test_capture_text_only_where_public_domain(mini):
     texts = {capture.file: mini.captures[capture.file].text}
     public = tables.build_tables(mini.records, texts)["captures"].to_pylist()[0]
     assert public["text"] == texts[capture.file]
-    withheld = dict(
-        mini.records, capture=[capture.model_copy(update={"rights": "copyrighted_excerpts_only"})]
-    )
+    withheld = dict(mini.records, capture=[capture.model_copy(update={"rights": "copyrighted_excerpts_only"})])
     row = tables.build_tables(withheld, texts)["captures"].to_pylist()[0]
     assert row["text"] is None and row["sha256"] == capture.sha256
 
@@ -154,9 +144,7 @@ def test_write_schemas_makes_schema_dir_current(tmp_path):
     (tmp_path / "tables" / "gone.json").write_text("{}", encoding="utf-8")
     assert sorted(p.name for p in schemas.stale_schemas(tmp_path)) == ["gone.json", "quotes.json"]
     schemas.write_schemas(tmp_path)
-    assert (
-        schemas.stale_schemas(tmp_path) == [] and not (tmp_path / "tables" / "gone.json").exists()
-    )
+    assert schemas.stale_schemas(tmp_path) == [] and not (tmp_path / "tables" / "gone.json").exists()
 
 
 def test_table_schemas_match_the_release_descriptor(tmp_path, mini):
@@ -174,17 +162,11 @@ def test_table_schemas_match_the_release_descriptor(tmp_path, mini):
 
 _slug = st.from_regex(r"[a-z0-9]{1,6}(?:[-_.][a-z0-9]{1,4}){0,2}", fullmatch=True)
 _text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=30)
-_opt_text = st.none() | st.text(
-    st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=20
-)
-_url = st.sampled_from(
-    ["https://example.org/", "http://a.example/x?y=1#z", "https://nsarchive.gwu.edu/document/27166"]
-)
+_opt_text = st.none() | st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=20)
+_url = st.sampled_from(["https://example.org/", "http://a.example/x?y=1#z", "https://nsarchive.gwu.edu/document/27166"])
 _lang = st.sampled_from(["en", "de", "ru", "en-GB"])
 _edtf = st.one_of(
-    st.sampled_from(
-        ["unknown", "1994~", "1994-12?", "1994-09-27/1994-09-28", "1994-11/..", "199X", "1994-11/"]
-    ),
+    st.sampled_from(["unknown", "1994~", "1994-12?", "1994-09-27/1994-09-28", "1994-11/..", "199X", "1994-11/"]),
     st.dates(dt.date(1900, 1, 1), dt.date(2030, 12, 31)).map(dt.date.isoformat),
     st.dates(dt.date(1900, 1, 1), dt.date(2030, 12, 31)).map(lambda d: d.isoformat()[:7]),
 )
@@ -200,12 +182,8 @@ def _choice(model, name):
     return st.sampled_from(get_args(model.model_fields[name].annotation))
 
 
-_reliability = st.builds(
-    models.Reliability, grade=_choice(models.Reliability, "grade"), rationale=_text
-)
-_credibility = st.builds(
-    models.Credibility, grade=_choice(models.Credibility, "grade"), rationale=_text
-)
+_reliability = st.builds(models.Reliability, grade=_choice(models.Reliability, "grade"), rationale=_text)
+_credibility = st.builds(models.Credibility, grade=_choice(models.Credibility, "grade"), rationale=_text)
 _offset = st.integers(0, 10_000)
 
 _strategies = {
@@ -333,10 +311,7 @@ _strategies = {
     ),
 }
 _corpora = st.fixed_dictionaries(
-    {
-        kind: st.lists(strategy, max_size=4, unique_by=lambda r: r.id)
-        for kind, strategy in _strategies.items()
-    }
+    {kind: st.lists(strategy, max_size=4, unique_by=lambda r: r.id) for kind, strategy in _strategies.items()}
 )
 
 

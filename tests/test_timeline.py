@@ -8,12 +8,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from nato_corpus.curation.validate import check_raw
 from nato_corpus.records import dates
 from nato_corpus.release.timeline import timeline_svg
-
-from conftest import REPO
 
 SVG = "{http://www.w3.org/2000/svg}"
 #: a generous average width of a sans-serif character, as a share of the font size
@@ -78,7 +77,7 @@ def test_labels_stay_off_other_marks_and_inside_the_picture(corpus):
         marks.append((group, ("", x, y, x + float(rect.get("width")), y + float(rect.get("height")))))
     for group, _ in marks:
         label = next(b for b in boxes(ET.tostring(group, encoding="unicode")) if b[5] == "label")
-        assert 0 <= label[1] and label[3] <= width, label[0]
+        assert label[1] >= 0 and label[3] <= width, label[0]
         assert not [m[0] for other, m in marks if other is not group and overlap(label, m)], label[0]
 
 

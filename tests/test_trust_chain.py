@@ -27,7 +27,13 @@ VERSION = "1.0.0"
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch):
     """No settings leak in from the machine, and nothing is bundled unless a test says so."""
-    for name in ("NATO_CORPUS_URL", "NATO_CORPUS_CACHE", "NATO_CORPUS_OFFLINE", "NATO_CORPUS_TIMEOUT", "NATO_CORPUS_DEADLINE"):
+    for name in (
+        "NATO_CORPUS_URL",
+        "NATO_CORPUS_CACHE",
+        "NATO_CORPUS_OFFLINE",
+        "NATO_CORPUS_TIMEOUT",
+        "NATO_CORPUS_DEADLINE",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(bundled_module, "root", lambda: None)
 
@@ -62,7 +68,10 @@ def test_an_unpinned_version_is_refused_and_says_the_risk(mirror, tmp_path):
 
 def test_an_unpinned_version_is_fetched_when_the_caller_opts_in(mirror, tmp_path):
     """trust_mirror=True fetches a version pinned only by the mirror's own index."""
-    assert download(VERSION, base_url=mirror, cache_dir=tmp_path / "cache", trust_mirror=True) == tmp_path / "cache" / VERSION
+    assert (
+        download(VERSION, base_url=mirror, cache_dir=tmp_path / "cache", trust_mirror=True)
+        == tmp_path / "cache" / VERSION
+    )
 
 
 def test_a_pinned_version_needs_no_opt_in(mirror, pinned, tmp_path):
@@ -134,7 +143,15 @@ def trickle():
 def test_a_trickling_server_meets_the_deadline(trickle, tmp_path):
     """A server that sends a byte every 0.2 s never trips the read timeout, but the deadline ends it."""
     with pytest.raises(errors.DownloadError) as caught:
-        download(VERSION, base_url=trickle.url, cache_dir=tmp_path / "cache", trust_mirror=True, timeout=5, deadline=1.5, retries=0)
+        download(
+            VERSION,
+            base_url=trickle.url,
+            cache_dir=tmp_path / "cache",
+            trust_mirror=True,
+            timeout=5,
+            deadline=1.5,
+            retries=0,
+        )
     message = str(caught.value)
     assert "did not finish within 1.5 s" in message and "index.json" in message
     assert "NATO_CORPUS_DEADLINE" in message
@@ -148,7 +165,15 @@ def test_the_deadline_comes_from_the_environment(trickle, tmp_path, monkeypatch)
         download(VERSION, base_url=trickle.url, cache_dir=tmp_path / "cache", trust_mirror=True, timeout=5, retries=0)
 
 
-@pytest.mark.parametrize("name, value", [("NATO_CORPUS_DEADLINE", "abc"), ("NATO_CORPUS_DEADLINE", "-1"), ("NATO_CORPUS_TIMEOUT", "nan"), ("NATO_CORPUS_TIMEOUT", "inf")])
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("NATO_CORPUS_DEADLINE", "abc"),
+        ("NATO_CORPUS_DEADLINE", "-1"),
+        ("NATO_CORPUS_TIMEOUT", "nan"),
+        ("NATO_CORPUS_TIMEOUT", "inf"),
+    ],
+)
 def test_an_unusable_time_setting_is_a_usage_error(mirror, tmp_path, monkeypatch, name, value):
     """A deadline or timeout that is not a positive number of seconds names the variable and what it expects."""
     monkeypatch.setenv(name, value)

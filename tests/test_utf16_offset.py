@@ -17,4 +17,4 @@ def test_utf16_offset_counts_two_units_beyond_the_basic_plane(text, data):
 
 def test_utf16_offset_of_an_emoji():
     """An emoji (U+1F600) shifts the offsets after it by one unit."""
-    assert utf16_offset("a\U0001F600b", 2) == 3
+    assert utf16_offset("a\U0001f600b", 2) == 3

@@ -6,18 +6,22 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import REPO, apply_edits
 from pydantic import ValidationError
 
 from nato_corpus.curation.validate import check_raw, validate
 from nato_corpus.records.models import CHECKED_STATUSES, Verification
 
-from conftest import REPO, apply_edits
-
 CHECKED = check_raw(REPO / "raw")
 QUOTES = CHECKED.records["quote"]
 EVENTS = CHECKED.records["event"]
 DOCUMENT_IDS = {d.id for d in CHECKED.records["document"]}
-VALID = {"status": "verified", "checked_against": ["doc:letter"], "checked_on": "2026-11-27", "rationale": "Read the scan."}
+VALID = {
+    "status": "verified",
+    "checked_against": ["doc:letter"],
+    "checked_on": "2026-11-27",
+    "rationale": "Read the scan.",
+}
 
 
 @pytest.mark.parametrize("status", sorted(CHECKED_STATUSES))
@@ -61,12 +65,17 @@ def test_difference_kind_is_a_closed_vocabulary():
 
 def test_validator_reports_a_verified_quote_that_names_nothing(base_raw: Path):
     """validate() reports invalid-value at the verification, with a message saying what to do."""
-    apply_edits(base_raw, [{
-        "file": "quotes/sample.yaml",
-        "old": "  form: sentence\n",
-        "new": "  form: sentence\n  verification:\n    status: verified\n    checked_on: '2026-11-27'\n"
-               "    rationale: Read it.\n",
-    }])
+    apply_edits(
+        base_raw,
+        [
+            {
+                "file": "quotes/sample.yaml",
+                "old": "  form: sentence\n",
+                "new": "  form: sentence\n  verification:\n    status: verified\n    checked_on: '2026-11-27'\n"
+                "    rationale: Read it.\n",
+            }
+        ],
+    )
     report = validate(base_raw)
     found = [p for p in report.problems if p.code == "invalid-value"]
     assert len(found) == 1, [(p.code, p.message) for p in report.problems]
@@ -100,7 +109,11 @@ def test_contradicted_quotes_are_disputed():
 def test_counts_per_status():
     """The corpus's verification statuses, as of the pass of 27 November 2026."""
     assert Counter(q.verification.status for q in QUOTES) == {
-        "verified": 1, "partly-verified": 4, "relay-only": 40, "contradicted": 1, "not-checkable": 2,
+        "verified": 1,
+        "partly-verified": 4,
+        "relay-only": 40,
+        "contradicted": 1,
+        "not-checkable": 2,
     }
     assert Counter(e.verification.status for e in EVENTS) == {"verified": 7, "partly-verified": 9, "relay-only": 15}
 

@@ -9,8 +9,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from _exports_data import release
 
-from nato_corpus.release.exports import VIEWS, views
 from nato_corpus.records.grades import CREDIBILITY
+from nato_corpus.release.exports import VIEWS, views
 
 REPO = Path(__file__).resolve().parent.parent
 EXPORTS = REPO / "nato_corpus" / "exports"
@@ -39,9 +39,7 @@ def test_clinton_quotations_with_credibility_and_where_found():
     tables, _ = release()
     quotations = views(tables)["quotations"]
     clinton = quotations.filter(pc.equal(quotations["speaker_name"], "Bill Clinton")).to_pylist()
-    expected = [
-        q["id"] for q in tables["quotes"].to_pylist() if q["speaker"] == "actor:bill-clinton"
-    ]
+    expected = [q["id"] for q in tables["quotes"].to_pylist() if q["speaker"] == "actor:bill-clinton"]
     assert [row["id"] for row in clinton] == expected and expected
     texts = _capture_texts(tables)
     for row in clinton:
@@ -54,9 +52,7 @@ def test_every_first_span_slices_to_the_quotation():
     tables, _ = release()
     texts = _capture_texts(tables)
     for row in views(tables)["quotations"].to_pylist():
-        assert texts[row["first_capture"]][row["first_start"] : row["first_end"]] == row["text"], (
-            row["id"]
-        )
+        assert texts[row["first_capture"]][row["first_start"] : row["first_end"]] == row["text"], row["id"]
 
 
 def test_names_and_titles_are_those_of_the_referenced_records():
@@ -107,16 +103,9 @@ def test_actor_summary_counts_quotes_documents_and_events():
     tables, _ = release()
     spoken = Counter(tables["quotes"]["speaker"].to_pylist())
     addressed = Counter(tables["quotes"]["addressee"].to_pylist())
-    authored = Counter(
-        a for _, a in {(r["document"], r["actor"]) for r in tables["document_authors"].to_pylist()}
-    )
-    received = Counter(
-        a
-        for _, a in {(r["document"], r["actor"]) for r in tables["document_recipients"].to_pylist()}
-    )
-    events = Counter(
-        a for _, a in {(r["event"], r["actor"]) for r in tables["event_participants"].to_pylist()}
-    )
+    authored = Counter(a for _, a in {(r["document"], r["actor"]) for r in tables["document_authors"].to_pylist()})
+    received = Counter(a for _, a in {(r["document"], r["actor"]) for r in tables["document_recipients"].to_pylist()})
+    events = Counter(a for _, a in {(r["event"], r["actor"]) for r in tables["event_participants"].to_pylist()})
     summary = views(tables)["actor_summary"].to_pylist()
     assert [r["id"] for r in summary] == tables["actors"]["id"].to_pylist()
     for row in summary:
@@ -134,9 +123,7 @@ def test_actor_summary_keeps_country_affiliation_and_role_when_actors_have_them(
     tables, _ = release()
     assert "country" not in views(tables)["actor_summary"].column_names
     actors = tables["actors"]
-    field = pa.field(
-        "country", pa.string(), metadata={b"description": b"Country the actor served."}
-    )
+    field = pa.field("country", pa.string(), metadata={b"description": b"Country the actor served."})
     tables["actors"] = actors.append_column(field, pa.array(["DE"] * actors.num_rows))
     summary = views(tables)["actor_summary"]
     assert summary["country"].to_pylist() == ["DE"] * actors.num_rows

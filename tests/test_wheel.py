@@ -40,8 +40,7 @@ pytestmark = [
     ),
     pytest.mark.skipif(
         importlib.util.find_spec("hatchling") is None,
-        reason="hatchling is not installed, so the wheel cannot be built offline "
-        "(pip install hatchling)",
+        reason="hatchling is not installed, so the wheel cannot be built offline (pip install hatchling)",
     ),
 ]
 
@@ -111,9 +110,7 @@ def venv_python(tmp_path_factory) -> Path:
             str(wheel),
         ]
     )
-    purelib = run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]
-    ).stdout.strip()
+    purelib = run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).stdout.strip()
     # Plain paths: the test environment's libraries, without running its .pth files
     # (an editable install of nato_corpus there stays invisible).
     (Path(purelib) / "test-environment.pth").write_text("\n".join(site.getsitepackages()) + "\n")
@@ -138,10 +135,7 @@ def test_installed_wheel_loads_every_table_offline(venv_python, tmp_path):
     """Every table of the latest release loads from the installed wheel with the network refused."""
     release = latest_release()
     descriptor = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
-    expected = {
-        r["name"]: pq.ParquetFile(release / r["path"]).metadata.num_rows
-        for r in descriptor["resources"]
-    }
+    expected = {r["name"]: pq.ParquetFile(release / r["path"]).metadata.num_rows for r in descriptor["resources"]}
     result = run([str(venv_python), "-c", LOAD_ALL], cwd=tmp_path, env=clean_env(tmp_path))
     loaded = json.loads(result.stdout)
     assert (

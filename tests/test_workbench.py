@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import REPO, TESTS
 
 from nato_corpus.cli import main
 from nato_corpus.curation import quoting, workbench
 from nato_corpus.curation.validate import validate
 from nato_corpus.errors import UsageError
-
-from conftest import REPO, TESTS
 
 PAGE = TESTS / "data" / "workbench" / "page.txt"
 
@@ -35,8 +34,16 @@ PAGE = TESTS / "data" / "workbench" / "page.txt"
         ("the plan was ‘ambitious’ and Russia’s bid failed", ["ambitious"]),
         ("the teaser: 'We fled' and it's over", ["We fled"]),
     ],
-    ids=["straight", "typographic", "german", "guillemets", "reversed-guillemets", "single-guillemets",
-         "single-typographic", "single-straight"],
+    ids=[
+        "straight",
+        "typographic",
+        "german",
+        "guillemets",
+        "reversed-guillemets",
+        "single-guillemets",
+        "single-typographic",
+        "single-straight",
+    ],
 )
 def test_each_kind_of_quotation_mark_makes_a_run(text, runs):
     """Straight, typographic and German double quotes, guillemets and single quotes each enclose a run."""
@@ -54,7 +61,7 @@ def test_nested_quotations_are_runs_of_their_own():
     outer, inner = quoting.quoted_runs(text)
     assert (outer.text, outer.depth) == ("Kohl called it ‘a danger’ to us.", 0)
     assert (inner.text, inner.depth) == ("a danger", 1)
-    assert text[inner.start:inner.end] == "a danger"
+    assert text[inner.start : inner.end] == "a danger"
 
 
 def test_a_quotation_does_not_run_over_a_blank_line():
@@ -81,9 +88,19 @@ def test_capture_add_copies_byte_for_byte_and_writes_a_valid_record(base_raw):
     assert record["sha256"] == hashlib.sha256(data).hexdigest()
     assert (record["bytes"], record["characters"]) == (len(data), len(data.decode("utf-8")))
     assert (record["page_url"], record["captured"], record["site"], record["obtained"]) == (
-        "https://example.org/page", "2025-03-03", "unknown", "unknown")
-    assert record["segments"] == [{"kind": "main_text", "start": 0, "end": record["characters"],
-                                   "note": "The whole page: to be split into its parts."}]
+        "https://example.org/page",
+        "2025-03-03",
+        "unknown",
+        "unknown",
+    )
+    assert record["segments"] == [
+        {
+            "kind": "main_text",
+            "start": 0,
+            "end": record["characters"],
+            "note": "The whole page: to be split into its parts.",
+        }
+    ]
     assert validate(base_raw).codes() == {"unused-record": 1}  # nothing refers to the new capture yet
 
 
@@ -158,7 +175,7 @@ def test_unrecorded_lists_capture_span_and_exact_text_as_json(base_raw, capsys):
     items = json.loads(capsys.readouterr().out)
     text = PAGE.read_bytes().decode("utf-8")
     assert [i["text"] for i in items] == ["We will meet again in spring.", "ambitious"]
-    assert all(text[i["start"]:i["end"]] == i["text"] and i["capture"] == "capture:page" for i in items)
+    assert all(text[i["start"] : i["end"]] == i["text"] and i["capture"] == "capture:page" for i in items)
 
 
 def test_recorded_quotations_are_not_listed(base_raw):
@@ -193,7 +210,7 @@ def test_span_prints_every_match(base_raw, capsys):
     assert main(["span", "sample", "spring", "--raw", str(base_raw), "--format", "json"]) == 0
     spans = json.loads(capsys.readouterr().out)
     text = (base_raw / "captures" / "sample.txt").read_text(encoding="utf-8")
-    assert len(spans) == 2 and all(text[s["start"]:s["end"]] == "spring" for s in spans)
+    assert len(spans) == 2 and all(text[s["start"] : s["end"]] == "spring" for s in spans)
 
 
 def test_span_without_a_match_shows_the_closest_text_and_exits_1(base_raw, capsys):

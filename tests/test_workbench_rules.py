@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import TESTS, apply_edits
 
 from nato_corpus.curation import messages
 from nato_corpus.curation.validate import validate
@@ -14,8 +15,6 @@ from nato_corpus.errors import ValidationFailed
 from nato_corpus.records.models import RECORD_TYPES, Corpus
 from nato_corpus.release.build import build
 from nato_corpus.release.notes import NotesUnchanged
-
-from conftest import TESTS, apply_edits
 
 MINI = TESTS / "data" / "mini"
 _SECOND_QUOTE = """
@@ -49,22 +48,27 @@ def _second(root: Path, *, date="1994-11-28", start=52, end=81, extra="") -> Non
 
 def test_planted_problems_are_all_found_in_one_run(base_raw):
     """A schema error in one record hides neither a bad span nor a duplicate id, in it or elsewhere."""
-    apply_edits(base_raw, [
-        {"file": "quotes/sample.yaml", "old": "start: 52\n      end: 81", "new": "start: 53\n      end: 82"},
-        {"file": "actors/more.yaml", "text": "- id: actor:envoy\n  name: Another\n  kind: person\n"},
-    ])
+    apply_edits(
+        base_raw,
+        [
+            {"file": "quotes/sample.yaml", "old": "start: 52\n      end: 81", "new": "start: 53\n      end: 82"},
+            {"file": "actors/more.yaml", "text": "- id: actor:envoy\n  name: Another\n  kind: person\n"},
+        ],
+    )
     # a second quote with a schema error (an unquoted year), its own bad span and a duplicate id
     _second(base_raw, date="1994", start=60, end=89)
     (base_raw / "quotes" / "zz-second.yaml").write_text(
-        (base_raw / "quotes" / "zz-second.yaml").read_text().replace("quote:minister-spring-again", "quote:minister-spring")
+        (base_raw / "quotes" / "zz-second.yaml")
+        .read_text()
+        .replace("quote:minister-spring-again", "quote:minister-spring")
     )
     report = validate(base_raw)
     found = {(Path(p.file).name, p.line, p.code) for p in report.problems}
     assert found == {
-        ("sample.yaml", 10, "quote-span-mismatch"),    # the valid quote's span
-        ("people.yaml", 6, "duplicate-id"),            # actors, one file against another
-        ("zz-second.yaml", 2, "duplicate-id"),         # the invalid quote's id
-        ("zz-second.yaml", 5, "wrong-type"),           # its unquoted year
+        ("sample.yaml", 10, "quote-span-mismatch"),  # the valid quote's span
+        ("people.yaml", 6, "duplicate-id"),  # actors, one file against another
+        ("zz-second.yaml", 2, "duplicate-id"),  # the invalid quote's id
+        ("zz-second.yaml", 5, "wrong-type"),  # its unquoted year
         ("zz-second.yaml", 9, "quote-span-mismatch"),  # its span, checked although it failed its schema
     }
 
@@ -106,11 +110,14 @@ def test_every_pattern_is_described_in_words(pattern):
 
 def test_no_schema_message_shows_a_regular_expression(base_raw):
     """Bad ids, a bad language and a bad hash are reported without their patterns."""
-    apply_edits(base_raw, [
-        {"file": "quotes/sample.yaml", "old": "speaker: actor:minister", "new": "speaker: Minister"},
-        {"file": "quotes/sample.yaml", "old": "language: en", "new": "language: English"},
-        {"file": "captures/sample.yaml", "old": "sha256: 02c7", "new": "sha256: XYZ"},
-    ])
+    apply_edits(
+        base_raw,
+        [
+            {"file": "quotes/sample.yaml", "old": "speaker: actor:minister", "new": "speaker: Minister"},
+            {"file": "quotes/sample.yaml", "old": "language: en", "new": "language: English"},
+            {"file": "captures/sample.yaml", "old": "sha256: 02c7", "new": "sha256: XYZ"},
+        ],
+    )
     problems = validate(base_raw).problems
     assert len([p for p in problems if p.code in ("invalid-identifier", "invalid-format")]) == 3
     for problem in problems:
@@ -204,7 +211,9 @@ def test_a_new_version_with_new_notes_is_built(released_once):
     raw, dist = released_once
     corpus = raw / "corpus.yaml"
     text = corpus.read_text()
-    corpus.write_text(re.sub(r"^changes:.*?(?=^\S|\Z)", "changes: A second version, for the test.\n", text, flags=re.M | re.S))
+    corpus.write_text(
+        re.sub(r"^changes:.*?(?=^\S|\Z)", "changes: A second version, for the test.\n", text, flags=re.M | re.S)
+    )
     assert build(raw, dist).status == "built"
 
 

@@ -124,7 +124,10 @@ def test_huge_integer_in_raw_is_a_problem(base_raw: Path):
     """A 5,000-digit integer is an out-of-range problem at its place, not a crash."""
     (problem,) = _relays(base_raw, "9" * 5000)
     assert (problem.code, problem.line, problem.column) == ("out-of-range", 15, 11)
-    assert "is (or looks like) a number of 5,000 digits, more than the 4,300 raw/ reads; quote it if it is text" in problem.message
+    assert (
+        "is (or looks like) a number of 5,000 digits, more than the 4,300 raw/ reads; quote it if it is text"
+        in problem.message
+    )
 
 
 def test_digit_limit_holds_when_python_has_none():
@@ -214,10 +217,20 @@ def test_accepted_number_shaped_text_reads_as_pyyaml_and_in_decimal(value: str):
     else:
         assert type(found) is type(expected) and found == expected
     if isinstance(found, (int, float)) and not isinstance(found, bool):
-        assert not set(value) & set("_:xob") and not value.lstrip("+-").startswith(("00", "01", "02", "03", "04", "05", "06", "07", "08", "09"))
+        assert not set(value) & set("_:xob") and not value.lstrip("+-").startswith(
+            ("00", "01", "02", "03", "04", "05", "06", "07", "08", "09")
+        )
 
 
-@pytest.mark.parametrize("value, accepted", [("9223372036854775807", True), ("9223372036854775808", False), ("-9223372036854775808", True), ("-9223372036854775809", False)])
+@pytest.mark.parametrize(
+    "value, accepted",
+    [
+        ("9223372036854775807", True),
+        ("9223372036854775808", False),
+        ("-9223372036854775808", True),
+        ("-9223372036854775809", False),
+    ],
+)
 def test_integers_are_read_within_64_bits(value: str, accepted: bool):
     """Integers are read up to the 64 bits a release stores; one beyond is refused, not left to crash the build."""
     if accepted:

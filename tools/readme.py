@@ -14,7 +14,7 @@ def scales() -> str:
     from nato_corpus.records.grades import CREDIBILITY, RELIABILITY
 
     lines = ["| source reliability | | information credibility | |", "|---|---|---|---|"]
-    for (r, (r_label, _)), (c, (c_label, _)) in zip(RELIABILITY.items(), CREDIBILITY.items()):
+    for (r, (r_label, _)), (c, (c_label, _)) in zip(RELIABILITY.items(), CREDIBILITY.items(), strict=False):
         lines.append(f"| **{r}** | {r_label} | **{c}** | {c_label} |")
     return "\n".join(lines)
 
@@ -64,7 +64,8 @@ def render(text: str) -> str:
     """README text with every generated section replaced by its current content."""
     for name, make in SECTIONS.items():
         pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
-        text = pattern.sub(lambda m: m.group(1) + make() + "\n" + m.group(2), text)
+        content = make()
+        text = pattern.sub(lambda m, content=content: m.group(1) + content + "\n" + m.group(2), text)
     return text
 
 

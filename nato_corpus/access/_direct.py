@@ -15,7 +15,6 @@ and a body shorter than its Content-Length.
 from __future__ import annotations
 
 import http.client
-import socket
 from urllib.parse import urlsplit
 from urllib.request import getproxies, proxy_bypass
 
@@ -66,7 +65,7 @@ class Direct:
                 connection.close()  # the server closed the kept-alive connection: once more, afresh
                 connection.request("GET", target, headers={"Accept-Encoding": "identity"})
                 response = connection.getresponse()
-        except (TimeoutError, socket.timeout) as exc:
+        except TimeoutError as exc:
             connected = connection.sock is not None  # False: the connection itself timed out
             self.close()
             raise _timeout(exc, url, connected=connected) from exc
@@ -87,7 +86,7 @@ class Direct:
         """What has arrived of the body, up to ``size`` bytes (b"" at its end)."""
         try:
             return response.read1(size)
-        except (TimeoutError, socket.timeout) as exc:
+        except TimeoutError as exc:
             self.close()
             raise _timeout(exc, "", connected=True) from exc
         except (OSError, http.client.HTTPException) as exc:

@@ -36,17 +36,15 @@ from pathlib import Path
 
 from .. import errors
 from ..release import layout
-from . import bundled
-from .staging import STAGING, remove_stale_staging
-from . import settings
+from . import bundled, settings
 from .fetch import URL_ENV, Fetcher, offline_message
 from .settings import CACHE_ENV, DEADLINE_ENV, DEFAULT_DEADLINE, DEFAULT_RETRIES, DEFAULT_TIMEOUT, TIMEOUT_ENV  # noqa: F401 - public settings, documented here
+from .staging import STAGING, remove_stale_staging
 
 OFFLINE_ENV = "NATO_CORPUS_OFFLINE"
 
 METADATA_CAP = layout.METADATA_CAP
 """Size cap for index.json and datapackage.json, whose sizes nothing pins."""
-
 
 
 # --- public -------------------------------------------------------------------------
@@ -203,15 +201,11 @@ def cached_versions(cache_dir: str | os.PathLike[str] | None = None) -> list[str
     return [
         p.name
         for p in root.iterdir()
-        if not p.name.startswith(".")
-        and layout.is_version(p.name)
-        and (p / layout.DESCRIPTOR).is_file()
+        if not p.name.startswith(".") and layout.is_version(p.name) and (p / layout.DESCRIPTOR).is_file()
     ]
 
 
-def verify_release(
-    release_dir: str | os.PathLike[str], *, descriptor_sha256: str | None = None
-) -> str | None:
+def verify_release(release_dir: str | os.PathLike[str], *, descriptor_sha256: str | None = None) -> str | None:
     """Check a local release folder byte for byte; return None if it verifies, else what is wrong.
 
     Every file the descriptor lists must be a regular file inside the folder with its
@@ -258,7 +252,9 @@ def copy_release(release_dir: str | os.PathLike[str], to: str | os.PathLike[str]
     try:
         index = layout.read_index(dest_root)
     except (OSError, layout.FormatError) as exc:
-        raise errors.UsageError(f"{dest_root / layout.INDEX} cannot be used ({exc}); choose an empty folder for --to") from None
+        raise errors.UsageError(
+            f"{dest_root / layout.INDEX} cannot be used ({exc}); choose an empty folder for --to"
+        ) from None
     if dest.exists():
         problem = layout.verify_folder(dest, descriptor_sha256=descriptor_sha256, version=version)
         if problem is not None:
@@ -320,9 +316,7 @@ def _fetch_release(fetch: Fetcher, version: str, pin: str, staged: Path) -> None
         _check(fetch, entry.path, dest, entry.sha256, entry.size, "the release's datapackage.json", digest)
 
 
-def _check(
-    fetch: Fetcher, rel: str, path: Path, sha: str, size: int | None, pinned_by: str, actual: str
-) -> None:
+def _check(fetch: Fetcher, rel: str, path: Path, sha: str, size: int | None, pinned_by: str, actual: str) -> None:
     """Refuse a fetched file whose sha256 (``actual``, computed as it was written) or size differs."""
     actual_size = path.stat().st_size
     if actual == sha and (size is None or actual_size == size):
@@ -360,8 +354,7 @@ def _install(staged: Path, target: Path, pin: str, work: Path) -> Path:
 def check_version(version: object) -> str:
     if not layout.is_version(version):
         raise errors.UsageError(
-            f"{version!r} is not a release version; pass one like '0.1.0' "
-            "(see nato_corpus.versions())"
+            f"{version!r} is not a release version; pass one like '0.1.0' (see nato_corpus.versions())"
         )
     return version
 
@@ -394,7 +387,9 @@ def _mark_verified(folder: Path) -> None:
     if signature is not None:
         with contextlib.suppress(OSError):
             (folder.parent / MARKERS).mkdir(exist_ok=True)
-            layout.write_atomic(folder.parent / MARKERS / f"{folder.name}.json", layout.json_bytes(signature, sort_keys=True))
+            layout.write_atomic(
+                folder.parent / MARKERS / f"{folder.name}.json", layout.json_bytes(signature, sort_keys=True)
+            )
 
 
 def _still_verified(folder: Path, pin: str | None) -> bool:

@@ -73,9 +73,7 @@ class _Progress:
         except ImportError:
             self.bar = None
         else:
-            self.bar = tqdm(
-                total=expected, desc=label, unit="B", unit_scale=True, leave=True, file=sys.stderr
-            )
+            self.bar = tqdm(total=expected, desc=label, unit="B", unit_scale=True, leave=True, file=sys.stderr)
 
     @property
     def total(self):
@@ -209,9 +207,7 @@ class Fetcher:
                 if status in _TRANSIENT_STATUS and attempt < attempts:
                     self._sleep(attempt, rel, url)
                     continue
-                raise errors.DownloadError(
-                    self._http_message(url, rel, status, exc, attempt)
-                ) from exc
+                raise errors.DownloadError(self._http_message(url, rel, status, exc, attempt)) from exc
             except requests.exceptions.SSLError as exc:
                 raise errors.DownloadError(
                     f"the TLS connection to {url} failed ({exc}); check the mirror's certificate "
@@ -226,7 +222,7 @@ class Fetcher:
                 if bar is not None:
                     bar.close()
 
-    def _stream(self, requests, url: str, dest: Path, cap: int, bar: "_Progress | None") -> str:
+    def _stream(self, requests, url: str, dest: Path, cap: int, bar: _Progress | None) -> str:
         """One GET of ``url`` into ``dest``: every read bounded by the timeout, all of it by the
         deadline; returns the sha256 of the bytes. One session (and its kept-alive connection) serves
         every file of a download."""
@@ -236,7 +232,9 @@ class Fetcher:
         wait = min(self.timeout, remaining)
         if self._session is None:
             self._session = requests.Session()
-        with self._session.get(url, stream=True, timeout=(wait, wait), headers={"Accept-Encoding": "identity"}) as response:
+        with self._session.get(
+            url, stream=True, timeout=(wait, wait), headers={"Accept-Encoding": "identity"}
+        ) as response:
             response.raise_for_status()
             declared = response.headers.get("Content-Length", "")
             if bar is not None and declared.isdigit():
@@ -263,7 +261,7 @@ class Fetcher:
                 )
             return writer.hash.hexdigest()
 
-    def _stream_direct(self, url: str, dest: Path, cap: int, bar: "_Progress | None") -> str:
+    def _stream_direct(self, url: str, dest: Path, cap: int, bar: _Progress | None) -> str:
         """As ``_stream``, over one kept-alive ``http.client`` connection (see ``_direct``)."""
         from ._direct import Direct
 
@@ -296,7 +294,9 @@ class Fetcher:
         if declared.isdigit() and writer.written < int(declared):
             import requests
 
-            raise requests.exceptions.ChunkedEncodingError(f"{writer.written} of the {declared} bytes announced arrived")
+            raise requests.exceptions.ChunkedEncodingError(
+                f"{writer.written} of the {declared} bytes announced arrived"
+            )
         return writer.hash.hexdigest()
 
     def _sleep(self, attempt: int, rel: str, url: str) -> None:
@@ -319,9 +319,7 @@ class Fetcher:
             "or use another mirror. Nothing was cached."
         )
 
-    def _transfer_error(
-        self, url: str, rel: str, exc: Exception, attempts: int
-    ) -> errors.DownloadError:
+    def _transfer_error(self, url: str, rel: str, exc: Exception, attempts: int) -> errors.DownloadError:
         import requests
 
         tries = f"{attempts} attempt{'s' if attempts > 1 else ''}"
@@ -362,9 +360,7 @@ def offline_message(version: str, cache: Path, why: str) -> str:
 
 def _unreachable(exc: BaseException) -> bool:
     """Whether a requests error means the host could not be reached at all."""
-    return _caused_by(
-        exc, "NewConnectionError", "NameResolutionError", "ConnectTimeoutError", "ProxyError"
-    )
+    return _caused_by(exc, "NewConnectionError", "NameResolutionError", "ConnectTimeoutError", "ProxyError")
 
 
 def _caused_by(exc: BaseException, *names: str) -> bool:
@@ -378,9 +374,7 @@ def _caused_by(exc: BaseException, *names: str) -> bool:
         if any(cls.__name__ in names for cls in type(item).__mro__):
             return True
         if isinstance(item, BaseException):
-            todo.extend(
-                [item.__cause__, item.__context__, getattr(item, "reason", None), *item.args]
-            )
+            todo.extend([item.__cause__, item.__context__, getattr(item, "reason", None), *item.args])
     return False
 
 
@@ -389,11 +383,7 @@ def _reason(exc: BaseException) -> str:
     item: BaseException = exc
     for _ in range(6):
         inner = getattr(item, "reason", None)
-        if (
-            not isinstance(inner, BaseException)
-            and item.args
-            and isinstance(item.args[0], BaseException)
-        ):
+        if not isinstance(inner, BaseException) and item.args and isinstance(item.args[0], BaseException):
             inner = item.args[0]
         if not isinstance(inner, BaseException):
             break

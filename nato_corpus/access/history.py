@@ -46,11 +46,7 @@ def release_on(date: str | dt.date) -> str:
             "no release is bundled with this installation (a source checkout whose dist/ has no "
             "release yet?), so no release can be current on any date: build one into dist/"
         )
-    current = [
-        (when, layout.version_key(version), version)
-        for version, when in released.items()
-        if when <= day
-    ]
+    current = [(when, layout.version_key(version), version) for version, when in released.items() if when <= day]
     if not current:
         first = min(released.items(), key=lambda item: (item[1], layout.version_key(item[0])))
         raise errors.UsageError(
@@ -107,6 +103,4 @@ def _day(date: object) -> dt.date:
     day = _parse(date.strip()) if isinstance(date, str) else None
     if day is not None:
         return day
-    raise errors.UsageError(
-        f"{date!r} is not a day; give a date as YYYY-MM-DD (e.g. 2026-11-25) or a datetime.date"
-    )
+    raise errors.UsageError(f"{date!r} is not a day; give a date as YYYY-MM-DD (e.g. 2026-11-25) or a datetime.date")

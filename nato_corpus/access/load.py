@@ -88,9 +88,7 @@ def versions() -> list[str]:
     found = set(bundled.index()["versions"])
     root = bundled.root()
     if root is not None:
-        found.update(
-            p.name for p in root.iterdir() if layout.is_version(p.name) and (p / layout.DESCRIPTOR).is_file()
-        )
+        found.update(p.name for p in root.iterdir() if layout.is_version(p.name) and (p / layout.DESCRIPTOR).is_file())
     with contextlib.suppress(OSError, errors.NatoCorpusError):  # an unusable cache hides nothing bundled
         found.update(cached_versions())
     return sorted(found, key=layout.version_key)
@@ -112,9 +110,7 @@ def info(version: str | None = None) -> dict[str, Any]:
     import pyarrow.parquet as pq
 
     folder, descriptor = _release(version)
-    counts = {
-        r["name"]: pq.ParquetFile(folder / r["path"]).metadata.num_rows for r in descriptor.get("resources", [])
-    }
+    counts = {r["name"]: pq.ParquetFile(folder / r["path"]).metadata.num_rows for r in descriptor.get("resources", [])}
     licenses = descriptor.get("licenses") or []
     return {
         "name": descriptor.get("name", "nato-corpus"),

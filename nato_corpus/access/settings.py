@@ -73,9 +73,7 @@ def seconds(given: object, env: str, default: float, what: str) -> float:
         seconds = -1.0
     if isinstance(value, bool) or not 0 < seconds < 10**9:
         origin = f"{env}={value!r}" if from_env else f"{what}={value!r}"
-        raise errors.UsageError(
-            f"{origin} is not usable: {what} must be a positive number of seconds, such as 30"
-        )
+        raise errors.UsageError(f"{origin} is not usable: {what} must be a positive number of seconds, such as 30")
     return seconds
 
 
@@ -112,7 +110,3 @@ def env_flag(name: str) -> bool:
     if word in _TRUE or word in _FALSE:
         return word in _TRUE
     raise errors.UsageError(f"{name}={value!r} is not usable: set it to 1 (yes) or 0 (no), or unset it")
-
-
-
-

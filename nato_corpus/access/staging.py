@@ -44,7 +44,7 @@ def remove_stale_staging(cache: Path, older_than: float) -> list[str]:
 
 
 def _staging_pid(name: str) -> int | None:
-    parts = name[len(STAGING):].split("-")
+    parts = name[len(STAGING) :].split("-")
     return int(parts[1]) if len(parts) >= 3 and parts[1].isdigit() else None
 
 

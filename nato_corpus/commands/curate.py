@@ -46,8 +46,10 @@ def cmd_capture_add(args) -> int:
     added = workbench.add_capture(
         args.raw, args.file, url=args.url, captured=args.captured, site=args.site, name=args.name
     )
-    print(f"copied {args.file} to {added.text_path.as_posix()} ({added.record['bytes']} bytes, "
-          f"{added.record['characters']} characters, sha256 {added.record['sha256']})")
+    print(
+        f"copied {args.file} to {added.text_path.as_posix()} ({added.record['bytes']} bytes, "
+        f"{added.record['characters']} characters, sha256 {added.record['sha256']})"
+    )
     print(f"wrote {added.record_path.as_posix()} (id {added.record['id']})")
     print("next:")
     for step in added.todo:
@@ -135,7 +137,9 @@ def cmd_span(args) -> int:
 
 def add_curate_parsers(subparsers) -> None:
     """Add `capture add`, `quotes unrecorded` and `span` to the main parser's sub-commands."""
-    group = _add(subparsers, "capture", None, _CAPTURE_DOC).add_subparsers(dest="action", required=True, metavar="ACTION")
+    group = _add(subparsers, "capture", None, _CAPTURE_DOC).add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
     sub = _add(group, "add", cmd_capture_add)
     sub.add_argument("file", help="the captured page: a UTF-8 text file, copied unchanged")
     sub.add_argument("--url", help="address of the captured page (default: unknown)")

@@ -38,9 +38,7 @@ def _read_release(release_dir: str | Path) -> tuple[dict[str, pa.Table], dict[st
     try:
         descriptor = json.loads(descriptor_path.read_bytes())
     except (ValueError, OSError) as exc:
-        raise UsageError(
-            f"{descriptor_path} is not readable JSON ({exc}); download the release again"
-        ) from exc
+        raise UsageError(f"{descriptor_path} is not readable JSON ({exc}); download the release again") from exc
     resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
     if not isinstance(resources, list) or not resources:
         raise UsageError(f"{descriptor_path} lists no resources; download the release again")
@@ -49,9 +47,7 @@ def _read_release(release_dir: str | Path) -> tuple[dict[str, pa.Table], dict[st
         name = resource.get("name") if isinstance(resource, dict) else None
         path = resource.get("path") if isinstance(resource, dict) else None
         if not isinstance(name, str) or not isinstance(path, str):
-            raise UsageError(
-                f"{descriptor_path}: a resource without a name or path; download the release again"
-            )
+            raise UsageError(f"{descriptor_path}: a resource without a name or path; download the release again")
         relative = PurePosixPath(path)
         if relative.is_absolute() or ".." in relative.parts or "\\" in path:
             raise UsageError(
@@ -64,9 +60,7 @@ def _read_release(release_dir: str | Path) -> tuple[dict[str, pa.Table], dict[st
         try:
             tables[name] = pq.read_table(file)
         except (pa.ArrowException, OSError) as exc:
-            raise UsageError(
-                f"{file} is not a readable Parquet file ({exc}); download the release again"
-            ) from exc
+            raise UsageError(f"{file} is not a readable Parquet file ({exc}); download the release again") from exc
     return tables, descriptor
 
 
@@ -102,14 +96,11 @@ def cmd_export(args: argparse.Namespace, release_dir: str | Path | None = None) 
         return EXIT_USAGE
     except OSError as exc:
         print(
-            f"error: cannot write {exc.filename or args.path} ({exc.strerror or exc}); "
-            "choose a path you can write to",
+            f"error: cannot write {exc.filename or args.path} ({exc.strerror or exc}); choose a path you can write to",
             file=sys.stderr,
         )
         return EXIT_USAGE
-    print(
-        f"{path}: {len(tables)} tables of release {descriptor.get('version', folder.name)} and their views"
-    )
+    print(f"{path}: {len(tables)} tables of release {descriptor.get('version', folder.name)} and their views")
     print(f"{metadata}: Datasette metadata")
     print(f"browse it: datasette {path} -m {metadata}")
     return EXIT_OK
@@ -132,14 +123,8 @@ def add_export_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     sqlite.add_argument("path", help="the database file to write, e.g. nato-corpus.db")
     source = sqlite.add_mutually_exclusive_group()
-    source.add_argument(
-        "--version", default=None, help="release version (default: the bundled latest)"
-    )
-    source.add_argument(
-        "--from", dest="release_dir", default=None, help="a release folder, e.g. dist/1.0.0"
-    )
-    sqlite.add_argument(
-        "--metadata", default=None, help="Datasette metadata file (default: <stem>.metadata.json)"
-    )
+    source.add_argument("--version", default=None, help="release version (default: the bundled latest)")
+    source.add_argument("--from", dest="release_dir", default=None, help="a release folder, e.g. dist/1.0.0")
+    sqlite.add_argument("--metadata", default=None, help="Datasette metadata file (default: <stem>.metadata.json)")
     sqlite.set_defaults(func=cmd_export)
     return export

@@ -164,7 +164,7 @@ class Cache:
             return None
         try:
             return decode_result(kind, json.loads(payload))
-        except Exception:  # noqa: BLE001 - any unreadable entry is a miss, never an error
+        except Exception:
             return None
 
     def payload(self, digest: str, kind: str) -> bytes | None:
@@ -189,7 +189,7 @@ class Cache:
         header = MAGIC + self._key(digest, kind) + b"\n"
         if not blob.startswith(header):
             return None
-        checksum, _, payload = blob[len(header):].partition(b"\n")
+        checksum, _, payload = blob[len(header) :].partition(b"\n")
         if checksum != hashlib.sha256(payload).hexdigest().encode("ascii"):
             return None
         return payload
@@ -197,7 +197,9 @@ class Cache:
     def put(self, digest: str, kind: str, value: Any) -> None:
         """Store a result for a file's sha256 and kind; a cache that cannot be written is skipped."""
         try:
-            payload = json.dumps(encode_result(value), ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+            payload = json.dumps(
+                encode_result(value), ensure_ascii=False, allow_nan=False, separators=(",", ":")
+            ).encode("utf-8")
         except (TypeError, ValueError):
             return  # a value JSON cannot hold exactly (NaN, a huge number): not cached
         self.store(digest, kind, payload)
@@ -231,16 +233,15 @@ class FileResult:
     """What one record file yields when read and checked against its model (what the cache keeps)."""
 
     #: file and schema problems, with their positions
-    problems: list["Problem"]
+    problems: list[Problem]
     #: (record, line, column, index in the file) of each record that passed its schema
-    valid: list[tuple["Record", int, int, int]]
+    valid: list[tuple[Record, int, int, int]]
     #: (data, line, column, index) of each record that failed it: its id still exists
     invalid: list[tuple[dict, int, int, int]]
     #: the earliest and latest day of each date the valid records give
     bounds: dict[str, tuple]
     #: the raw data of each valid record, as read (what the cache keeps and validates again)
     data: list = field(default_factory=list, compare=False)
-
 
 
 # --- a FileResult as plain data, and back -----------------------------------------------
@@ -255,7 +256,10 @@ def encode_result(result) -> dict:
 
     return {
         "problems": [asdict(problem) for problem in result.problems],
-        "valid": [[data, line, column, index] for data, (_, line, column, index) in zip(result.data, result.valid, strict=True)],
+        "valid": [
+            [data, line, column, index]
+            for data, (_, line, column, index) in zip(result.data, result.valid, strict=True)
+        ],
         "invalid": [list(item) for item in result.invalid],
         "bounds": {value: [_iso(day) for day in found] for value, found in result.bounds.items()},
     }

@@ -9,13 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..records import dates
-from ..records.refs import PREFIX_KIND, raw_references, referenced_ids, references
-from ..records.models import Record, Capture, Document, Quote
 from ..problems import Problem
+from ..records import dates
+from ..records.models import Capture, Document, Quote, Record
+from ..records.refs import PREFIX_KIND, raw_references, referenced_ids, references
 from .nearest import Suggester, closest_text
 from .reader import CaptureFile, Entry
-
 
 #: relations along which a document descends from another: these may not form a cycle
 DERIVATION = {"relays", "copies", "translates", "reports_on", "describes", "comments_on", "replies_to", "part_of"}
@@ -96,7 +95,9 @@ def _dangling_message(index: Index, path: tuple, ref: str, cache: dict) -> str |
     if kind not in cache:  # built only when a reference dangles
         cache[kind] = Suggester([i.record.id for i in index.located.get(kind, [])])
     close = cache[kind].suggest(ref)
-    return f"{'.'.join(map(str, path))} = {ref!r}: no {kind} has this id" + (f" (did you mean {close!r}?)" if close else "")
+    return f"{'.'.join(map(str, path))} = {ref!r}: no {kind} has this id" + (
+        f" (did you mean {close!r}?)" if close else ""
+    )
 
 
 def check_unique_ids(index: Index) -> Iterator[Problem]:
@@ -119,7 +120,12 @@ def check_references(index: Index) -> Iterator[Problem]:
                 continue  # the common case; otherwise find which path is wrong
             for path, ref in references(item.record):
                 if ref == item.record.id:
-                    yield _problem("self-reference", f"{'.'.join(map(str, path))} = {ref!r} refers to the record itself", item, path)
+                    yield _problem(
+                        "self-reference",
+                        f"{'.'.join(map(str, path))} = {ref!r} refers to the record itself",
+                        item,
+                        path,
+                    )
                     continue
                 message = _dangling_message(index, path, ref, cache)
                 if message:
@@ -131,13 +137,17 @@ def check_references(index: Index) -> Iterator[Problem]:
             if message:
                 line, column = entry.where(path)
                 record_id = entry.data.get("id") if isinstance(entry.data.get("id"), str) else None
-                yield Problem.of("dangling-reference", message, file=entry.file, line=line, column=column, record=record_id)
+                yield Problem.of(
+                    "dangling-reference", message, file=entry.file, line=line, column=column, record=record_id
+                )
 
 
 def check_relation_cycles(index: Index) -> Iterator[Problem]:
     graph: dict[str, list[str]] = {}
     for item in index.located.get("document", []):
-        graph[item.record.id] = [r.target for r in item.record.relations if r.type in DERIVATION and r.target in index.by_id]
+        graph[item.record.id] = [
+            r.target for r in item.record.relations if r.type in DERIVATION and r.target in index.by_id
+        ]
     state: dict[str, int] = {}  # 1 on the stack, 2 done
     for start in sorted(graph):
         if state.get(start):
@@ -149,7 +159,7 @@ def check_relation_cycles(index: Index) -> Iterator[Problem]:
             node, children = stack[-1]
             for child in children:
                 if state.get(child) == 1:
-                    cycle = trail[trail.index(child):] + [child]
+                    cycle = trail[trail.index(child) :] + [child]
                     yield _problem(
                         "relation-cycle",
                         "documents descend from each other in a circle: " + " -> ".join(cycle),
@@ -174,15 +184,32 @@ def check_captures(index: Index) -> Iterator[Problem]:
         recorded.add(capture.file)
         stem = capture.file[: -len(".txt")]
         if capture.id != f"capture:{stem.lower()}":
-            yield _problem("capture-id-mismatch", f"id {capture.id!r} should be 'capture:{stem.lower()}' for file {capture.file!r}", item, ("id",))
+            yield _problem(
+                "capture-id-mismatch",
+                f"id {capture.id!r} should be 'capture:{stem.lower()}' for file {capture.file!r}",
+                item,
+                ("id",),
+            )
         found = index.captures.get(capture.file)
         if found is None:
-            yield _problem("capture-file-missing", f"file = {capture.file!r}: no such file in raw/captures/", item, ("file",))
+            yield _problem(
+                "capture-file-missing", f"file = {capture.file!r}: no such file in raw/captures/", item, ("file",)
+            )
             continue
         if found.sha256 != capture.sha256:
-            yield _problem("capture-hash-mismatch", f"{found.file} has sha256 {found.sha256}, the record says {capture.sha256}", item, ("sha256",))
+            yield _problem(
+                "capture-hash-mismatch",
+                f"{found.file} has sha256 {found.sha256}, the record says {capture.sha256}",
+                item,
+                ("sha256",),
+            )
         if found.size != capture.bytes:
-            yield _problem("capture-size-mismatch", f"{found.file} has {found.size} bytes, the record says {capture.bytes}", item, ("bytes",))
+            yield _problem(
+                "capture-size-mismatch",
+                f"{found.file} has {found.size} bytes, the record says {capture.bytes}",
+                item,
+                ("bytes",),
+            )
         if found.text is not None and len(found.text) != capture.characters:
             yield _problem(
                 "capture-size-mismatch",
@@ -202,9 +229,14 @@ def check_captures(index: Index) -> Iterator[Problem]:
             else:
                 ranges.append((segment.start, segment.end, i))
         ranges.sort()
-        for (s1, e1, i1), (s2, e2, i2) in zip(ranges, ranges[1:]):
+        for (s1, e1, i1), (s2, e2, i2) in zip(ranges, ranges[1:], strict=False):
             if s2 < e1:
-                yield _problem("segment-overlap", f"segments {i1} [{s1}, {e1}) and {i2} [{s2}, {e2}) overlap", item, ("segments", i2))
+                yield _problem(
+                    "segment-overlap",
+                    f"segments {i1} [{s1}, {e1}) and {i2} [{s2}, {e2}) overlap",
+                    item,
+                    ("segments", i2),
+                )
     for name, found in sorted(index.captures.items()):
         if name not in recorded:
             yield Problem.of("capture-unrecorded", f"{name} has no capture record", file=found.file, line=1)
@@ -221,13 +253,17 @@ def check_quotes(index: Index) -> Iterator[Problem]:
             carrier = by_id.get(occurrence.document)
             if (
                 occurrence.start <= occurrence.end <= len(text)
-                and text[occurrence.start:occurrence.end] == quote.text
-                and (carrier is None or type(carrier.record) is not Document or carrier.record.capture == occurrence.capture)
+                and text[occurrence.start : occurrence.end] == quote.text
+                and (
+                    carrier is None
+                    or type(carrier.record) is not Document
+                    or carrier.record.capture == occurrence.capture
+                )
             ):
                 continue  # the common case: the words are where the record says
             path = ("occurrences", i)
             in_range = occurrence.start <= occurrence.end <= len(text)
-            if in_range and text[occurrence.start:occurrence.end] == quote.text:
+            if in_range and text[occurrence.start : occurrence.end] == quote.text:
                 pass
             elif quote.text in text:
                 found = text.find(quote.text)
@@ -253,7 +289,9 @@ def check_quotes(index: Index) -> Iterator[Problem]:
                         ("text",),
                     )
                 else:
-                    yield _problem("quote-not-found", f"text {quote.text[:60]!r} is not in {occurrence.capture}", item, ("text",))
+                    yield _problem(
+                        "quote-not-found", f"text {quote.text[:60]!r} is not in {occurrence.capture}", item, ("text",)
+                    )
             if not in_range:
                 yield _problem(
                     "span-out-of-range",
@@ -305,7 +343,9 @@ def _translation_problems(item: Located) -> Iterator[Problem]:
     else:  # a document is a translation when it names its original language
         via, translated = [], original is not None
     if translated and original is None:
-        yield _problem("translation-language", "translated is true but original_language is not set", item, ("translated",))
+        yield _problem(
+            "translation-language", "translated is true but original_language is not set", item, ("translated",)
+        )
     elif not translated and (original is not None or via):
         field_name = "original_language" if original is not None else "via_languages"
         yield _problem("translation-language", f"{field_name} is set but translated is false", item, (field_name,))

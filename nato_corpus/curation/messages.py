@@ -10,7 +10,7 @@ every pattern of the record models has an entry (a test walks the models).
 
 from __future__ import annotations
 
-from ..records.models import SLUG, RECORD_TYPES
+from ..records.models import RECORD_TYPES, SLUG
 
 _ID_EXAMPLES = {
     "capture": "capture:004_6eafe75497ea838c",
@@ -19,8 +19,13 @@ _ID_EXAMPLES = {
     "event": "event:budapest-csce-summit",
     "quote": "quote:burns-note-really-pissed-off",
 }
-_ID_NAMES = {"capture": "a capture id", "actor": "an actor id", "doc": "a document id", "event": "an event id",
-             "quote": "a quotation id"}
+_ID_NAMES = {
+    "capture": "a capture id",
+    "actor": "an actor id",
+    "doc": "a document id",
+    "event": "an event id",
+    "quote": "a quotation id",
+}
 
 #: every pattern of the record models -> what a matching value looks like, in words
 PATTERNS: dict[str, str] = {

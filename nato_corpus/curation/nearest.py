@@ -44,7 +44,7 @@ def _anchor(text: str, quote: str) -> int | None:
     step = max(1, (len(quote) - size) // PROBES)
     votes: Counter = Counter()
     for j in range(0, len(quote) - size + 1, step):
-        gram = quote[j:j + size]
+        gram = quote[j : j + size]
         hits: list[int] = []
         found = text.find(gram)
         while found != -1 and len(hits) <= HITS_PER_PROBE:
@@ -69,7 +69,9 @@ def closest_text(text: str, quote: str, start: int) -> tuple[float, int, str]:
     """
     starts = {start} if 0 <= start <= len(text) else set()
     if len(text) * len(quote) <= EXACT_WORK:
-        block = difflib.SequenceMatcher(None, text, quote, autojunk=False).find_longest_match(0, len(text), 0, len(quote))
+        block = difflib.SequenceMatcher(None, text, quote, autojunk=False).find_longest_match(
+            0, len(text), 0, len(quote)
+        )
         if block.size:
             starts.add(max(0, block.a - block.b))
     else:
@@ -78,7 +80,9 @@ def closest_text(text: str, quote: str, start: int) -> tuple[float, int, str]:
             starts.add(anchor)
     best = (0.0, start, "")
     if len(quote) < LONG_QUOTE:
-        tries = [(offset, length) for offset in sorted(starts) for length in range(max(1, len(quote) - 8), len(quote) + 9)]
+        tries = [
+            (offset, length) for offset in sorted(starts) for length in range(max(1, len(quote) - 8), len(quote) + 9)
+        ]
         return _best(text, quote, tries, best)
     # difflib costs about the square of the length: rapidfuzz's Indel similarity (the
     # longest common subsequence, in C++) scores long quotations instead
@@ -86,7 +90,7 @@ def closest_text(text: str, quote: str, start: int) -> tuple[float, int, str]:
 
     for offset in sorted(starts):
         for length in range(max(1, len(quote) - 8), len(quote) + 9):
-            window = text[offset:offset + length]
+            window = text[offset : offset + length]
             ratio = Indel.normalized_similarity(window, quote)
             if ratio > best[0]:
                 best = (ratio, offset, window)
@@ -95,7 +99,7 @@ def closest_text(text: str, quote: str, start: int) -> tuple[float, int, str]:
 
 def _best(text: str, quote: str, tries: list[tuple[int, int]], best: tuple[float, int, str]) -> tuple[float, int, str]:
     for offset, length in tries:
-        window = text[offset:offset + length]
+        window = text[offset : offset + length]
         ratio = difflib.SequenceMatcher(None, window, quote, autojunk=False).ratio()
         if ratio > best[0]:
             best = (ratio, offset, window)
@@ -103,7 +107,7 @@ def _best(text: str, quote: str, tries: list[tuple[int, int]], best: tuple[float
 
 
 class Suggester:
-    """"Did you mean" for ids of one kind: the closest id, if any is at least 80% alike."""
+    """ "Did you mean" for ids of one kind: the closest id, if any is at least 80% alike."""
 
     def __init__(self, ids: list[str]):
         self.ids = ids
@@ -118,7 +122,9 @@ class Suggester:
             for known in self.ids:
                 self._by_length.setdefault(len(known), []).append(known)
         # a ratio of 0.8 needs 2 x shorter / (sum of lengths) >= 0.8: lengths within 2/3 to 3/2
-        near = [known for size in range(len(ref) * 2 // 3, len(ref) * 3 // 2 + 2) for known in self._by_length.get(size, ())]
+        near = [
+            known for size in range(len(ref) * 2 // 3, len(ref) * 3 // 2 + 2) for known in self._by_length.get(size, ())
+        ]
         found = process.extract(ref, near, scorer=fuzz.ratio, limit=SHORTLIST, score_cutoff=SHORTLIST_CUTOFF)
         return [known for known, _, _ in found]
 

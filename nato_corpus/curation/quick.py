@@ -25,22 +25,35 @@ import hashlib
 import os
 from pathlib import Path
 
-from . import checks, quoting, reader, rules
 from ..problems import Report
 from ..records import dates
 from ..records.models import RECORD_TYPES
 from ..records.refs import referenced_ids
+from . import checks, quoting, reader, rules
 
 #: the cross-record rules the quick path decides (by function name, as in rules.CHECKS)
-COVERED = frozenset({
-    "check_unique_ids", "check_references", "check_relation_cycles", "check_captures", "check_quotes",
-    "check_dates", "check_translation", "check_status", "check_evidence_kinds", "check_unused",
-    # the workbench's rules: two occurrences on one span and words in no quotation marks are
-    # unclean here (the detailed path decides superseded records and documented exceptions);
-    # the two rules on records that failed their schema never fire, as any schema problem
-    # already sends the corpus to the detailed path
-    "check_same_span", "check_unquoted", "check_invalid_ids", "check_invalid_quotes",
-})
+COVERED = frozenset(
+    {
+        "check_unique_ids",
+        "check_references",
+        "check_relation_cycles",
+        "check_captures",
+        "check_quotes",
+        "check_dates",
+        "check_translation",
+        "check_status",
+        "check_evidence_kinds",
+        "check_unused",
+        # the workbench's rules: two occurrences on one span and words in no quotation marks are
+        # unclean here (the detailed path decides superseded records and documented exceptions);
+        # the two rules on records that failed their schema never fire, as any schema problem
+        # already sends the corpus to the detailed path
+        "check_same_span",
+        "check_unquoted",
+        "check_invalid_ids",
+        "check_invalid_quotes",
+    }
+)
 
 
 class Unclean(Exception):
@@ -97,7 +110,7 @@ def record_facts(kind: str, records: list, file: str) -> Facts:
                     raise Unclean  # span-out-of-range
                 ranges.append((segment.start, segment.end))
             ranges.sort()
-            if any(s2 < e1 for (_, e1), (s2, _) in zip(ranges, ranges[1:])):
+            if any(s2 < e1 for (_, e1), (s2, _) in zip(ranges, ranges[1:], strict=False)):
                 raise Unclean  # segment-overlap
             facts.captures.append([own, record.file, record.sha256, record.bytes, record.characters])
         elif kind == "document":
@@ -279,7 +292,9 @@ _OPTIONAL_TEXT = (str, type(None))
 _OPTIONAL_DAY = (int, type(None))
 #: field -> the allowed (type of item, types of its parts...) of each entry; () for a plain id
 _SHAPES = {
-    "ids": None, "refs": None, "evidence": None,
+    "ids": None,
+    "refs": None,
+    "evidence": None,
     "captures": {(list, str, str, str, int, int)},
     "documents": {(list, str, a, b, bool) for a in _OPTIONAL_TEXT for b in _OPTIONAL_DAY},
     "edges": {(list, str, str)},

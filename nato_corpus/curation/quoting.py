@@ -27,14 +27,14 @@ from dataclasses import dataclass
 
 #: opening mark -> the marks that close it
 PAIRS: dict[str, str] = {
-    "\u201c": "\u201d",          # “ ”
-    "\u201e": "\u201c\u201d",    # „ “ (German), „ ”
-    "\u00ab": "\u00bb",          # « »
-    "\u00bb": "\u00ab",          # » « (German)
-    "\u2039": "\u203a",          # ‹ ›
-    "\u203a": "\u2039",          # › ‹
-    "\u2018": "\u2019",          # ‘ ’
-    "\u201a": "\u2018\u2019",    # ‚ ‘ (German), ‚ ’
+    "\u201c": "\u201d",  # “ ”
+    "\u201e": "\u201c\u201d",  # „ “ (German), „ ”
+    "\u00ab": "\u00bb",  # « »
+    "\u00bb": "\u00ab",  # » « (German)
+    "\u2039": "\u203a",  # ‹ ›
+    "\u203a": "\u2039",  # › ‹
+    "\u2018": "\u2019",  # ‘ ’
+    "\u201a": "\u2018\u2019",  # ‚ ‘ (German), ‚ ’
     '"': '"',
     "'": "'",
 }
@@ -115,7 +115,7 @@ def recorded(run: Run, spans: Iterable[tuple[int, int]]) -> bool:
     """Whether one of ``spans`` (start, end) records ``run``: inside it, missing only punctuation."""
     for start, end in spans:
         if run.start <= start <= end <= run.end:
-            outside = run.text[: start - run.start] + run.text[end - run.start:]
+            outside = run.text[: start - run.start] + run.text[end - run.start :]
             if _residue(outside):
                 return True
     return False

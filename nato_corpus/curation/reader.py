@@ -29,11 +29,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-
-from ..records.models import RECORD_TYPES
 from ..problems import Problem
-from .yamlread import Refused, parse_yaml
-from .yamlread import _parse
+from ..records.models import RECORD_TYPES
+from .yamlread import Refused, _parse, parse_yaml
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
 FOLDERS = {folder: kind for kind, (_, folder, _) in RECORD_TYPES.items()}
@@ -180,7 +178,7 @@ def _split_records(
     problems: list[Problem] = []
     if not data:
         problems.append(Problem.of("empty-file", "the file holds an empty list", file=shown, line=1))
-    for index, (item, (line, column)) in enumerate(zip(data, items)):
+    for index, (item, (line, column)) in enumerate(zip(data, items, strict=False)):
         if not isinstance(item, dict):
             problems.append(
                 Problem.of(
@@ -245,7 +243,9 @@ def scan(root: str | os.PathLike) -> tuple[list[Source], list[Problem]]:
                 )
                 continue
             if relative[-1] != "README.md" and os.path.isdir(entry.path):  # a link to a folder inside: not followed
-                problems.append(Problem.of("unexpected-file", "a link to a directory; folders are not linked", file=shown))
+                problems.append(
+                    Problem.of("unexpected-file", "a link to a directory; folders are not linked", file=shown)
+                )
                 continue
         if relative[-1] == "README.md":
             continue
@@ -257,7 +257,9 @@ def scan(root: str | os.PathLike) -> tuple[list[Source], list[Problem]]:
             sources.append(Source(entry.path, shown, "text"))
         else:
             problems.append(
-                Problem.of("unexpected-file", f"{'/'.join(relative)} is not a place or type of file raw/ uses", file=shown)
+                Problem.of(
+                    "unexpected-file", f"{'/'.join(relative)} is not a place or type of file raw/ uses", file=shown
+                )
             )
     if not any(source.role == "corpus" for source in sources):
         missing = (root / CORPUS_FILE).as_posix()
@@ -295,4 +297,6 @@ def read_capture(source: Source, content: bytes, digest: str) -> tuple[CaptureFi
         text, problems = _decode(content, source.shown), []
     except Refused as refused:
         text, problems = None, [refused.problem]
-    return CaptureFile(name=os.path.basename(source.path), file=source.shown, sha256=digest, size=len(content), text=text), problems
+    return CaptureFile(
+        name=os.path.basename(source.path), file=source.shown, sha256=digest, size=len(content), text=text
+    ), problems

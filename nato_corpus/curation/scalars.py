@@ -117,10 +117,14 @@ def plain(value: str) -> Any:
         boolean = any(isinstance(reading, bool) for reading in (old, new))
         raise Refused(
             "yaml-ambiguous",
-            f"{_shown(value)} is {_what(old)} in YAML 1.1 but {_what(new)} in YAML 1.2: " + _advice(numbers, boolean=boolean),
+            f"{_shown(value)} is {_what(old)} in YAML 1.1 but {_what(new)} in YAML 1.2: "
+            + _advice(numbers, boolean=boolean),
         )
     if numbers and _HEX.match(value):
-        raise Refused("yaml-ambiguous", f"{value!r} is hexadecimal, which not every YAML reader reads as a number: " + _advice(numbers))
+        raise Refused(
+            "yaml-ambiguous",
+            f"{value!r} is hexadecimal, which not every YAML reader reads as a number: " + _advice(numbers),
+        )
     if type(old) is int and not -INT64_MAX - 1 <= old <= INT64_MAX:
         raise _too_large(value)
     check_float(value, old)
@@ -130,7 +134,10 @@ def plain(value: str) -> Any:
 def check_float(value: str, number: Any) -> None:
     """Refuse a decimal too large for a float (read as infinity without saying so)."""
     if isinstance(number, float) and math.isinf(number) and "inf" not in value.lower():
-        raise Refused("out-of-range", f"{_shown(value)} is too large for a number (it would be read as infinity); quote it if it is text")
+        raise Refused(
+            "out-of-range",
+            f"{_shown(value)} is too large for a number (it would be read as infinity); quote it if it is text",
+        )
 
 
 def _read_11(value: str) -> Any:
@@ -140,7 +147,7 @@ def _read_11(value: str) -> Any:
             construct = _YAML11.get(tag)
             if construct is None:
                 return value
-            if (tag == _INT or tag == _FLOAT) and _digits(value) > MAX_DIGITS:
+            if (tag in (_INT, _FLOAT)) and _digits(value) > MAX_DIGITS:
                 raise _too_long(value)
             return construct(value)
     return value

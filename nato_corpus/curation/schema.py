@@ -17,10 +17,18 @@ from ..records.refs import ID_FIELDS
 from . import messages, reader
 from .cache import FileResult
 
-
 _TYPE_ERRORS = {
-    "string_type", "int_type", "bool_type", "list_type", "dict_type", "model_type",
-    "model_attributes_type", "int_from_float", "float_type", "none_required", "is_instance_of",
+    "string_type",
+    "int_type",
+    "bool_type",
+    "list_type",
+    "dict_type",
+    "model_type",
+    "model_attributes_type",
+    "int_from_float",
+    "float_type",
+    "none_required",
+    "is_instance_of",
 }
 
 
@@ -54,8 +62,11 @@ def _code(error: dict) -> str:
 def _strip_union_tags(loc: tuple) -> tuple:
     """Drop pydantic's union branch names (e.g. 'function-after[_url(), str]') from a location."""
     return tuple(
-        part for part in loc
-        if not (isinstance(part, str) and ("[" in part or part.startswith("literal[") or part in ("str", "int", "bool")))
+        part
+        for part in loc
+        if not (
+            isinstance(part, str) and ("[" in part or part.startswith("literal[") or part in ("str", "int", "bool"))
+        )
     )
 
 
@@ -78,7 +89,9 @@ def _schema_problems(entry: reader.Entry, exc: ValidationError) -> list[Problem]
         elif code == "unknown-field":
             line, column = entry.where(loc, key=True)
             known = ", ".join(RECORD_TYPES[entry.kind][0].model_fields) if entry.kind in RECORD_TYPES else ""
-            message = f"'{field_name}' is not a field of {entry.kind}" + (f" (fields: {known})" if len(loc) == 1 and known else "")
+            message = f"'{field_name}' is not a field of {entry.kind}" + (
+                f" (fields: {known})" if len(loc) == 1 and known else ""
+            )
         else:
             line, column = entry.where(loc)
             shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__

@@ -22,13 +22,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
+from ..errors import UsageError
+from ..problems import Problem, Report
+from ..records import dates
+from ..records.models import RECORD_TYPES, Corpus, Record
 from . import checks, messages, reader, rules, schema
 from .checks import Located
-from ..records import dates
-from ..errors import UsageError
-from ..records.models import RECORD_TYPES, Corpus, Record
-from ..problems import Problem, Report
 
 
 @dataclass
@@ -81,7 +80,7 @@ def _collector_paused():
 
     def settle() -> None:
         nonlocal parses
-        if dates.EDTF_PARSES != parses:
+        if parses != dates.EDTF_PARSES:
             parses = dates.EDTF_PARSES
             gc.collect(0)
         gc.freeze()
@@ -195,6 +194,19 @@ def _validating_modules() -> list:
     from . import quick, scalars, workbench_checks, yamlread
 
     return [
-        reader, yamlread, scalars, schema, messages, models, dates, grades, refs,
-        checks, workbench_checks, rules, quick, problems, sys.modules[__name__],
+        reader,
+        yamlread,
+        scalars,
+        schema,
+        messages,
+        models,
+        dates,
+        grades,
+        refs,
+        checks,
+        workbench_checks,
+        rules,
+        quick,
+        problems,
+        sys.modules[__name__],
     ]

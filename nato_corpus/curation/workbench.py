@@ -121,10 +121,8 @@ def add_capture(
         f"{record_path.as_posix()}: check title (the first line of the page), fill in what is 'unknown' "
         "(site, page_url, captured, obtained, rights), and split the one segment into headline, "
         "main_text, post, comment and furniture ranges (`nato-corpus span` gives offsets)",
-        f"raw/documents/captured-pages.yaml: add a document for each item the page holds, with "
-        f"capture: capture:{stem}",
-        f"nato-corpus quotes unrecorded {stem} --format yaml >> raw/quotes/{stem}.yaml: "
-        "then fill in every TODO",
+        f"raw/documents/captured-pages.yaml: add a document for each item the page holds, with capture: capture:{stem}",
+        f"nato-corpus quotes unrecorded {stem} --format yaml >> raw/quotes/{stem}.yaml: then fill in every TODO",
         "nato-corpus validate: repeat until it says clean",
     ]
     return CaptureAdded(text_path, record_path, record, todo)
@@ -252,8 +250,14 @@ class Unrecorded:
     depth: int
 
     def to_dict(self) -> dict:
-        return {"capture": self.capture, "start": self.start, "end": self.end, "text": self.text,
-                "line": self.line, "depth": self.depth}
+        return {
+            "capture": self.capture,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "line": self.line,
+            "depth": self.depth,
+        }
 
 
 def unrecorded(raw_dir: str | os.PathLike, captures: list[str] | None = None) -> list[Unrecorded]:
@@ -298,24 +302,28 @@ def skeletons_yaml(items: list[Unrecorded], raw_dir: str | os.PathLike) -> str:
     for item in items:
         carriers = holders.get(item.capture, [])
         stem = item.capture.removeprefix("capture:")
-        records.append({
-            "id": f"quote:{TODO}-{stem[:3]}-{item.start}",
-            "text": item.text,
-            "speaker": TODO,
-            "date": TODO,
-            "document": TODO,
-            "occurrences": [{
-                "capture": item.capture,
-                "start": item.start,
-                "end": item.end,
-                "document": carriers[0] if len(carriers) == 1 else TODO,
-            }],
-            "language": TODO,
-            "translated": TODO,
-            "relays": TODO,
-            "form": TODO,
-            "credibility": {"grade": TODO, "rationale": ""},
-        })
+        records.append(
+            {
+                "id": f"quote:{TODO}-{stem[:3]}-{item.start}",
+                "text": item.text,
+                "speaker": TODO,
+                "date": TODO,
+                "document": TODO,
+                "occurrences": [
+                    {
+                        "capture": item.capture,
+                        "start": item.start,
+                        "end": item.end,
+                        "document": carriers[0] if len(carriers) == 1 else TODO,
+                    }
+                ],
+                "language": TODO,
+                "translated": TODO,
+                "relays": TODO,
+                "form": TODO,
+                "credibility": {"grade": TODO, "rationale": ""},
+            }
+        )
     if not records:
         return ""
     head = (

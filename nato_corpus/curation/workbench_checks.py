@@ -78,12 +78,12 @@ def check_unquoted(index: checks.Index) -> Iterator[Problem]:
             continue  # a documented exception
         for i, occurrence in enumerate(quote.occurrences):
             text = index.texts.get(occurrence.capture)
-            if text is None or text[occurrence.start:occurrence.end] != quote.text:
+            if text is None or text[occurrence.start : occurrence.end] != quote.text:
                 continue  # a missing capture or a wrong span is reported by its own rule
             if occurrence.capture not in runs:
                 runs[occurrence.capture] = quoting.quoted_runs(text)
             if quoting.enclosing(text, occurrence.start, occurrence.end, runs[occurrence.capture]) is None:
-                context = text[max(0, occurrence.start - 12):occurrence.end + 12]
+                context = text[max(0, occurrence.start - 12) : occurrence.end + 12]
                 yield checks._problem(
                     "quote-unquoted",
                     f"occurrence {i} [{occurrence.start}, {occurrence.end}) stands in no quotation marks in "
@@ -107,7 +107,10 @@ def check_invalid_ids(index: checks.Index) -> Iterator[Problem]:
             yield Problem.of(
                 "duplicate-id",
                 f"id {record_id!r} is already used at {earlier}",
-                file=entry.file, line=line, column=column, record=record_id,
+                file=entry.file,
+                line=line,
+                column=column,
+                record=record_id,
             )
         else:
             seen[record_id] = f"{entry.file}:{entry.line}"

@@ -112,12 +112,20 @@ def _parse(text: str, file: str, positions: bool) -> tuple[Any, dict | None, dic
         if not positions:
             return _parse(text, file, positions=True)
         problem = refused.problem
-        raise Refused(Problem.of(problem.code, problem.message, file=file, line=problem.line, column=problem.column)) from None
+        raise Refused(
+            Problem.of(problem.code, problem.message, file=file, line=problem.line, column=problem.column)
+        ) from None
     except yaml.MarkedYAMLError as exc:
         deep = _flow_depth_beyond(text, MAX_DEPTH - 1)  # the document's own top level is one
         if deep is not None:  # libyaml may stop deep nesting before our own count does
             raise Refused(
-                Problem.of("yaml-unsupported", f"nesting deeper than {MAX_DEPTH} levels", file=file, line=deep[0], column=deep[1])
+                Problem.of(
+                    "yaml-unsupported",
+                    f"nesting deeper than {MAX_DEPTH} levels",
+                    file=file,
+                    line=deep[0],
+                    column=deep[1],
+                )
             ) from None
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
@@ -229,7 +237,9 @@ def _events(text: str, positions: bool) -> tuple[Any, dict | None, dict | None, 
                 if value in container:
                     first = keys.get(path + (value,), ("?", "?")) if positions else ("?", "?")
                     raise _refuse(
-                        "yaml-duplicate-key", f"key {value!r} appears twice in one mapping (first at line {first[0]})", event
+                        "yaml-duplicate-key",
+                        f"key {value!r} appears twice in one mapping (first at line {first[0]})",
+                        event,
                     )
                 key = value
                 if positions:

@@ -13,7 +13,7 @@ can only name an actor.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -21,7 +21,6 @@ from pydantic_core import PydanticCustomError
 
 from . import dates
 from .grades import CREDIBILITY, RELIABILITY, CredibilityGrade, ReliabilityGrade, scale_text
-
 
 SLUG = r"[a-z0-9]+(?:[-_.][a-z0-9]+)*"
 
@@ -138,7 +137,7 @@ class Capture(Record):
     """The site or service the page comes from, as it names itself, or 'unknown'."""
     site_url: Url | None = None
     """Home page of that site, where the capture shows it."""
-    page_url: Union[Url, Literal["unknown"]]
+    page_url: Url | Literal["unknown"]
     """Address of the captured page itself, or 'unknown'."""
     captured: EDTF
     """When the page was captured (EDTF), or 'unknown'."""
@@ -159,7 +158,9 @@ class Actor(Record):
     """Identifier: 'actor:' and a slug of the canonical name."""
     name: Text
     """Canonical name."""
-    kind: Literal["person", "organization", "government", "agency", "news_agency", "publication", "website", "anonymous"]
+    kind: Literal[
+        "person", "organization", "government", "agency", "news_agency", "publication", "website", "anonymous"
+    ]
     """What the actor is."""
     aliases: list[Text] = []
     """Other names as they appear in the captures ("Clinton", "US President Bill Clinton")."""
@@ -181,7 +182,9 @@ class DocumentUrl(Record):
 
 
 class Relation(Record):
-    type: Literal["relays", "copies", "translates", "reports_on", "cites", "describes", "comments_on", "replies_to", "part_of"]
+    type: Literal[
+        "relays", "copies", "translates", "reports_on", "cites", "describes", "comments_on", "replies_to", "part_of"
+    ]
     """How this document relates to the target: relays it (passes it on), copies its text, translates it, reports on it, cites it, describes it (an archive's description of a document), comments on it, replies to it, or is part of it."""
     target: DocumentId
     """The document this one relates to."""
@@ -209,7 +212,7 @@ class Verification(Record):
 
     status: VerificationStatus
     """Result of the check: 'verified' (checked against the original or a faithful copy of it, and it agrees), 'partly-verified' (part checked and agreeing, part not checkable), 'relay-only' (known only through relays; the original was not found), 'contradicted' (the original differs from the record), 'not-checkable' (no original or independent copy exists or can be consulted)."""
-    checked_against: list[Union[DocumentId, Url]] = []
+    checked_against: list[DocumentId | Url] = []
     """What the record was compared with: document ids of the corpus and/or addresses of the copies actually consulted. Required for 'verified', 'partly-verified' and 'contradicted'."""
     checked_on: EDTF
     """When the check was made (EDTF)."""
@@ -238,9 +241,24 @@ class Document(Record):
     title: Text
     """Title: the document's own, or a descriptive one in square brackets."""
     kind: Literal[
-        "letter", "note", "memorandum", "memcon", "telcon", "cable", "report", "policy_paper",
-        "speech", "statement", "memoir", "archive_posting", "archive_description", "news_report",
-        "article", "forum_post", "reader_comment", "web_page",
+        "letter",
+        "note",
+        "memorandum",
+        "memcon",
+        "telcon",
+        "cable",
+        "report",
+        "policy_paper",
+        "speech",
+        "statement",
+        "memoir",
+        "archive_posting",
+        "archive_description",
+        "news_report",
+        "article",
+        "forum_post",
+        "reader_comment",
+        "web_page",
     ]
     """What kind of document this is."""
     date: EDTF
@@ -261,7 +279,16 @@ class Document(Record):
     """Who holds the original (an archive); the custodian, not the originator."""
     urls: list[DocumentUrl] = []
     """Addresses of the document, each with its kind and where we have it from."""
-    release: Literal["foia_lawsuit", "foia_request", "official_publication", "publication", "self_published", "leak", "unpublished", "unknown"]
+    release: Literal[
+        "foia_lawsuit",
+        "foia_request",
+        "official_publication",
+        "publication",
+        "self_published",
+        "leak",
+        "unpublished",
+        "unknown",
+    ]
     """How the document became public."""
     release_note: str | None = None
     """Details of the release (case numbers, dates)."""
@@ -291,9 +318,23 @@ class Event(Record):
     title: Text
     """A short neutral title."""
     kind: Literal[
-        "summit", "meeting", "briefing", "conference", "letter_sent", "speech", "statement",
-        "phone_call", "visit", "accession", "policy_decision", "policy_paper", "publication",
-        "memoir_published", "troop_withdrawal", "ratification", "other",
+        "summit",
+        "meeting",
+        "briefing",
+        "conference",
+        "letter_sent",
+        "speech",
+        "statement",
+        "phone_call",
+        "visit",
+        "accession",
+        "policy_decision",
+        "policy_paper",
+        "publication",
+        "memoir_published",
+        "troop_withdrawal",
+        "ratification",
+        "other",
     ]
     """What kind of event this is."""
     date: EDTF

@@ -67,7 +67,9 @@ def build(
     from ..curation.validate import check_raw
 
     if Path(dist_dir).exists() and not Path(dist_dir).is_dir():
-        raise errors.UsageError(f"{dist_dir} is not a folder; pass the folder releases are written in (--dist), such as dist")
+        raise errors.UsageError(
+            f"{dist_dir} is not a folder; pass the folder releases are written in (--dist), such as dist"
+        )
     checked = check_raw(raw_dir)
     if not checked.report.ok or checked.corpus is None:
         raise errors.ValidationFailed(checked.report)
@@ -81,7 +83,9 @@ def build(
             notes.refuse_unchanged(raw_dir, dist, checked.corpus)
         files = render_release(checked, dist_dir=dist)
     except layout.FormatError as exc:  # dist/index.json or an earlier release is not usable
-        raise errors.UsageError(f"cannot build into {dist}: {exc}; restore it from version control or remove it") from None
+        raise errors.UsageError(
+            f"cannot build into {dist}: {exc}; restore it from version control or remove it"
+        ) from None
 
     if check:
         differences = _compare(files, target)
@@ -142,9 +146,7 @@ def _refuse_if_different(files: Mapping[str, bytes], target: Path, raw_dir) -> N
                 f"(git checkout -- {target.as_posix()}), or delete the folder and run `nato-corpus build` "
                 "to rebuild it from raw/"
             )
-        shown = ", ".join(differences[:5]) + (
-            f" and {len(differences) - 5} more" if len(differences) > 5 else ""
-        )
+        shown = ", ".join(differences[:5]) + (f" and {len(differences) - 5} more" if len(differences) > 5 else "")
         message = _exists_message(target.name, raw_dir, f"files differ: {shown}")
         writer = _writer_mismatch(target)
         raise errors.ReleaseExists(message + (f". If raw/ did not change: {writer}" if writer else ""))
@@ -188,11 +190,7 @@ def _compare(files: Mapping[str, bytes], target: Path) -> list[str]:
     present: set[str] = set()
     if target.is_dir():
         present = {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()}
-    differ = {
-        name
-        for name, data in files.items()
-        if name not in present or (target / name).read_bytes() != data
-    }
+    differ = {name for name, data in files.items() if name not in present or (target / name).read_bytes() != data}
     return sorted(differ | (present - set(files)))
 
 
@@ -248,5 +246,3 @@ def remove_stale(dist_dir: str | os.PathLike = "dist") -> list[Path]:
             path.unlink(missing_ok=True)
         removed.append(path)
     return removed
-
-

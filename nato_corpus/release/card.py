@@ -102,8 +102,7 @@ def card_context(release: Release) -> dict[str, Any]:
         "card": CARD,
         "main_tables": release.main_tables,
         "coverage": [
-            (release.main_tables[kind], *_span(records.get(kind, [])))
-            for kind in ("document", "event", "quote")
+            (release.main_tables[kind], *_span(records.get(kind, []))) for kind in ("document", "event", "quote")
         ],
         "sample_quotes": [_quote_row(q, actors) for q in samples],
         "sample_events": [_event_row(e) for e in _sample_events(records.get("event", []))],
@@ -114,6 +113,7 @@ def card_context(release: Release) -> dict[str, Any]:
             for (grade, label, events), (_, _, quotations) in zip(
                 _grade_rows(CREDIBILITY, [e.credibility.grade for e in records.get("event", [])]),
                 _grade_rows(CREDIBILITY, [q.credibility.grade for q in quotes]),
+                strict=False,
             )
         ],
         "verification": _verification(records),
@@ -188,16 +188,26 @@ def _quote_row(quote, actors: Mapping[str, str]) -> dict:
 
 def _event_row(event) -> dict:
     grade = event.credibility.grade
-    return {"id": event.id, "title": event.title, "date": event.date, "place": event.place,
-            "grade": grade, "label": CREDIBILITY[grade][0]}
+    return {
+        "id": event.id,
+        "title": event.title,
+        "date": event.date,
+        "place": event.place,
+        "grade": grade,
+        "label": CREDIBILITY[grade][0],
+    }
 
 
 def _document_row(document, actors: Mapping[str, str]) -> dict:
     grade = document.reliability.grade
     return {
-        "id": document.id, "title": document.title, "kind": document.kind, "date": document.date,
+        "id": document.id,
+        "title": document.title,
+        "kind": document.kind,
+        "date": document.date,
         "keeper": actors.get(document.publisher or "", "") or actors.get(document.holder or "", ""),
-        "grade": grade, "rationale": document.reliability.rationale,
+        "grade": grade,
+        "rationale": document.reliability.rationale,
     }
 
 
@@ -207,8 +217,11 @@ def _grade_rows(scale: Mapping, grades: list) -> list[tuple]:
 
 
 def _verification(records: Mapping[str, list]) -> dict:
-    kinds = {"quote": records.get("quote", []), "event": records.get("event", []),
-             "document": records.get("document", [])}
+    kinds = {
+        "quote": records.get("quote", []),
+        "event": records.get("event", []),
+        "document": records.get("document", []),
+    }
     counts = {kind: verification.counts(items) for kind, items in kinds.items()}
     statuses = list(verification.STATUSES) + (
         [verification.UNRECORDED] if any(verification.UNRECORDED in c for c in counts.values()) else []
@@ -222,8 +235,11 @@ def _verification(records: Mapping[str, list]) -> dict:
                 checked.update(record.verification.checked_against)
     return {
         "rows": [
-            (status, verification.STATUSES.get(status),
-             *(counts[kind].get(status, 0) for kind in ("quote", "event", "document")))
+            (
+                status,
+                verification.STATUSES.get(status),
+                *(counts[kind].get(status, 0) for kind in ("quote", "event", "document")),
+            )
             for status in statuses
         ],
         "checked_statuses": sorted(verification.CHECKED, key=list(verification.STATUSES).index),
@@ -303,6 +319,7 @@ def _template() -> jinja2.Template:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(cell=_cell, url=_url, field_type=_field_type, quoted=_quoted,
-                       short=short, code=lambda value: f"`{value}`")
+    env.filters.update(
+        cell=_cell, url=_url, field_type=_field_type, quoted=_quoted, short=short, code=lambda value: f"`{value}`"
+    )
     return env.from_string(source)

@@ -98,10 +98,7 @@ def rows(change: Any) -> list[ChangeRow]:
     for table, diff in change.tables.items() if change is not None else ():
         of_table = [ChangeRow(table, record_id, "added") for record_id in diff.added]
         of_table += [ChangeRow(table, record_id, "removed") for record_id in diff.removed]
-        of_table += [
-            ChangeRow(table, c.id, "changed", tuple(f.field for f in c.fields))
-            for c in diff.changed
-        ]
+        of_table += [ChangeRow(table, c.id, "changed", tuple(f.field for f in c.fields)) for c in diff.changed]
         found += sorted(of_table, key=lambda row: row.id)
     return found
 
@@ -138,9 +135,7 @@ def arrow_schema() -> pa.Schema:
             )
             for f in FIELDS
         ],
-        metadata={
-            "description": "What this release changes against the previous one, one row per record."
-        },
+        metadata={"description": "What this release changes against the previous one, one row per record."},
     )
 
 
@@ -172,9 +167,7 @@ def description(previous: str | None) -> str:
     )
 
 
-def resource(
-    previous: str | None, found: Iterable[ChangeRow], licenses: list[dict]
-) -> tuple[str, bytes, dict]:
+def resource(previous: str | None, found: Iterable[ChangeRow], licenses: list[dict]) -> tuple[str, bytes, dict]:
     """(path, Parquet bytes, descriptor resource with its Table Schema) of changes.parquet."""
     import pyarrow.parquet as pq
 

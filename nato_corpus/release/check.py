@@ -60,13 +60,9 @@ class _Checker:
         self.problems: list[Problem] = []
         self.counts: dict[str, int] = {}
 
-    def add(
-        self, code: str, message: str, *, file: Path | str | None = None, record: str | None = None
-    ) -> None:
+    def add(self, code: str, message: str, *, file: Path | str | None = None, record: str | None = None) -> None:
         shown = file.as_posix() if isinstance(file, Path) else file
-        self.problems.append(
-            Problem.of(code, message, file=shown or self.descriptor_path.as_posix(), record=record)
-        )
+        self.problems.append(Problem.of(code, message, file=shown or self.descriptor_path.as_posix(), record=record))
 
     # ---------------------------------------------------------------- descriptor
 
@@ -92,17 +88,16 @@ class _Checker:
         try:
             self._package(descriptor)
         except (TypeError, ValueError, KeyError, AttributeError) as exc:  # a shape no check above foresaw
-            self.add("release-descriptor", f"the descriptor has a shape that cannot be checked ({type(exc).__name__}: {exc})")
+            self.add(
+                "release-descriptor", f"the descriptor has a shape that cannot be checked ({type(exc).__name__}: {exc})"
+            )
             return None
         return descriptor
 
     def _package(self, d: dict) -> None:
-        bad = lambda message: self.add("release-descriptor", message)  # noqa: E731
+        bad = lambda message: self.add("release-descriptor", message)
         if not isinstance(d.get("name"), str) or not _NAME.match(d["name"]):
-            bad(
-                f"name = {d.get('name')!r}: a Data Package name is lower-case letters, "
-                "digits, '.', '_' or '-'"
-            )
+            bad(f"name = {d.get('name')!r}: a Data Package name is lower-case letters, digits, '.', '_' or '-'")
         for key, required in (
             ("licenses", ("name", "path")),
             ("sources", ("title",)),
@@ -131,29 +126,18 @@ class _Checker:
             else:
                 names[name] = resource
             if not _safe_path(resource.get("path")):
-                bad(
-                    f"resources[{i}].path = {resource.get('path')!r}: "
-                    "a relative path inside the release is required"
-                )
+                bad(f"resources[{i}].path = {resource.get('path')!r}: a relative path inside the release is required")
             if not (
                 isinstance(resource.get("hash"), str)
                 and resource["hash"].startswith("sha256:")
                 and _SHA.match(resource["hash"][7:])
             ):
-                bad(
-                    f"resources[{i}].hash = {resource.get('hash')!r}: "
-                    "expected 'sha256:' and 64 hex digits"
-                )
+                bad(f"resources[{i}].hash = {resource.get('hash')!r}: expected 'sha256:' and 64 hex digits")
             if not isinstance(resource.get("x_bytes"), int) or resource["x_bytes"] < 0:
-                bad(
-                    f"resources[{i}].x_bytes = {resource.get('x_bytes')!r}: "
-                    "expected the file's size in bytes"
-                )
+                bad(f"resources[{i}].x_bytes = {resource.get('x_bytes')!r}: expected the file's size in bytes")
         for name, resource in names.items():
             self._schema(name, resource, names)
-        for i, item in enumerate(
-            d.get("x_files", []) if isinstance(d.get("x_files", []), list) else [None]
-        ):
+        for i, item in enumerate(d.get("x_files", []) if isinstance(d.get("x_files", []), list) else [None]):
             if not (
                 isinstance(item, dict)
                 and _safe_path(item.get("path"))
@@ -161,13 +145,10 @@ class _Checker:
                 and _SHA.match(item["sha256"])
                 and isinstance(item.get("x_bytes"), int)
             ):
-                bad(
-                    f"x_files[{i}] = {item!r}: "
-                    "expected an object with a relative path, sha256 and x_bytes"
-                )
+                bad(f"x_files[{i}] = {item!r}: expected an object with a relative path, sha256 and x_bytes")
 
     def _schema(self, name: str, resource: dict, resources: dict[str, dict]) -> None:
-        bad = lambda message: self.add("release-descriptor", f"resource {name!r}: {message}")  # noqa: E731
+        bad = lambda message: self.add("release-descriptor", f"resource {name!r}: {message}")
         schema = resource.get("schema")
         fields = schema.get("fields") if isinstance(schema, dict) else None
         if not isinstance(fields, list) or not fields:
@@ -211,10 +192,7 @@ class _Checker:
                 or target_resource is None
                 or any(f not in target_fields for f in ref_fields)
             ):
-                bad(
-                    f"foreign key {fk!r} does not name fields of this resource "
-                    "and of a resource in the package"
-                )
+                bad(f"foreign key {fk!r} does not name fields of this resource and of a resource in the package")
 
     # ---------------------------------------------------------------- index
 
@@ -300,9 +278,7 @@ class _Checker:
         from .bounded import TableRefused, read_table
 
         resources = {
-            r["name"]: r
-            for r in descriptor["resources"]
-            if isinstance(r, dict) and isinstance(r.get("name"), str)
+            r["name"]: r for r in descriptor["resources"] if isinstance(r, dict) and isinstance(r.get("name"), str)
         }
         loaded = {}
         for name, file in present.items():
@@ -352,6 +328,4 @@ def check_release(path: str | os.PathLike) -> Report:
         present = checker.files(descriptor)
         checker.tables(descriptor, present)
     problems = sorted(checker.problems, key=Problem.sort_key)
-    return Report(
-        problems=problems, counts=checker.counts, source=descriptor_path.parent.as_posix()
-    )
+    return Report(problems=problems, counts=checker.counts, source=descriptor_path.parent.as_posix())

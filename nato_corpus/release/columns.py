@@ -36,8 +36,8 @@ from pydantic import AfterValidator, StringConstraints
 from pydantic.fields import FieldInfo
 
 from ..records import models
-from ..records.refs import PREFIX_KIND
 from ..records.models import RECORD_TYPES, Record
+from ..records.refs import PREFIX_KIND
 
 #: record kind -> main table name ("document" -> "documents")
 MAIN_TABLES: dict[str, str] = {kind: folder for kind, (_, folder, _) in RECORD_TYPES.items()}
@@ -48,9 +48,7 @@ _TEXT_DESCRIPTION = (
     "The capture's full text, published only where rights is public_domain; null otherwise "
     "(the capture's sha256, size and metadata are always published)."
 )
-_POSITION_DESCRIPTION = (
-    "Position of this entry in the record's list, from 0: the list is the rows in this order."
-)
+_POSITION_DESCRIPTION = "Position of this entry in the record's list, from 0: the list is the rows in this order."
 
 
 # --------------------------------------------------------------------------- shapes
@@ -180,18 +178,14 @@ class Column:
             return pa.bool_()
         if shape.kind == "integer":
             return pa.int8() if shape.enum else pa.int64()
-        if (
-            shape.enum
-        ):  # a closed vocabulary: dictionary-encoded, the dictionary is the whole vocabulary
+        if shape.enum:  # a closed vocabulary: dictionary-encoded, the dictionary is the whole vocabulary
             return pa.dictionary(pa.int8(), pa.string())
         return pa.string()
 
     def arrow_field(self) -> pa.Field:
         metadata = {"description": self.description}
         if self.labels:
-            metadata["labels"] = json.dumps(
-                {str(k): v for k, v in self.labels.items()}, ensure_ascii=False
-            )
+            metadata["labels"] = json.dumps({str(k): v for k, v in self.labels.items()}, ensure_ascii=False)
         return pa.field(self.name, self.arrow_type, nullable=not self.required, metadata=metadata)
 
     def schema_field(self) -> dict:
@@ -227,9 +221,7 @@ class Column:
             constraints.update(_constraints(shape))
         descriptor["constraints"] = constraints
         if self.labels:
-            descriptor["categories"] = [
-                {"value": value, "label": label} for value, label in self.labels.items()
-            ]
+            descriptor["categories"] = [{"value": value, "label": label} for value, label in self.labels.items()]
         return descriptor
 
 
@@ -309,11 +301,7 @@ def _model_columns(model: type[Record], *, skip_record_lists: bool) -> list[Colu
             for sub, sub_info in shape.model.model_fields.items():
                 sub_shape = _shape(sub_info.annotation, sub_info.metadata)
                 sub_description = describe(shape.model, sub, sub_info)
-                extra = (
-                    sub_info.json_schema_extra
-                    if isinstance(sub_info.json_schema_extra, dict)
-                    else {}
-                )
+                extra = sub_info.json_schema_extra if isinstance(sub_info.json_schema_extra, dict) else {}
                 labels = extra.get("labels")
                 if labels and sub_shape.kind == "integer":
                     labels = {int(k): v for k, v in labels.items()}
@@ -330,9 +318,7 @@ def _model_columns(model: type[Record], *, skip_record_lists: bool) -> list[Colu
             continue
         if shape.kind == "list" and shape.item.kind in ("record", "list"):
             if not skip_record_lists:
-                raise TypeError(
-                    f"{model.__name__}.{name}: a list inside a list entry is not tabular"
-                )
+                raise TypeError(f"{model.__name__}.{name}: a list inside a list entry is not tabular")
             continue
         references = None
         if name != "id":
@@ -400,11 +386,7 @@ def _build_specs() -> tuple[TableSpec, ...]:
                     derived="text",
                 )
             )
-        main.append(
-            TableSpec(
-                MAIN_TABLES[kind], (model.__doc__ or "").strip(), tuple(columns), ("id",), kind
-            )
-        )
+        main.append(TableSpec(MAIN_TABLES[kind], (model.__doc__ or "").strip(), tuple(columns), ("id",), kind))
 
         parent = _parent_column(kind)
         for name, info in model.model_fields.items():
@@ -431,8 +413,7 @@ def _build_specs() -> tuple[TableSpec, ...]:
             clash = {c.name for c in item_columns} & {parent.name, "position"}
             if clash:
                 raise TypeError(
-                    f"{model.__name__}.{name}: entry fields {sorted(clash)} "
-                    "clash with the link table's key"
+                    f"{model.__name__}.{name}: entry fields {sorted(clash)} clash with the link table's key"
                 )
             links.append(
                 TableSpec(

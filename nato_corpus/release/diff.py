@@ -22,8 +22,6 @@ def short(value: Any, limit: int = 100) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-
-
 @dataclass
 class FieldChange:
     """One field of one record, before and after."""
@@ -80,9 +78,7 @@ class Diff:
                     "changed": [
                         {
                             "id": c.id,
-                            "fields": [
-                                {"field": f.field, "old": f.old, "new": f.new} for f in c.fields
-                            ],
+                            "fields": [{"field": f.field, "old": f.old, "new": f.new} for f in c.fields],
                         }
                         for c in t.changed
                     ],
@@ -99,17 +95,12 @@ class Diff:
         for name, t in self.tables.items():
             if t.empty:
                 continue
-            lines.append(
-                f"{name}: {len(t.added)} added, {len(t.removed)} removed, {len(t.changed)} changed"
-            )
+            lines.append(f"{name}: {len(t.added)} added, {len(t.removed)} removed, {len(t.changed)} changed")
             lines.extend(f"  + {record_id}" for record_id in t.added)
             lines.extend(f"  - {record_id}" for record_id in t.removed)
             for change in t.changed:
                 lines.append(f"  ~ {change.id}")
-                lines.extend(
-                    f"      {f.field}: {short(f.old)} -> {short(f.new)}"
-                    for f in change.fields
-                )
+                lines.extend(f"      {f.field}: {short(f.old)} -> {short(f.new)}" for f in change.fields)
         return "\n".join(lines)
 
 
@@ -124,9 +115,7 @@ def _flat(record) -> dict[str, Any]:
     return out
 
 
-def compare(
-    old: Mapping[str, list], new: Mapping[str, list], old_label: str = "old", new_label: str = "new"
-) -> Diff:
+def compare(old: Mapping[str, list], new: Mapping[str, list], old_label: str = "old", new_label: str = "new") -> Diff:
     """Compare two sets of records (kind -> records) field by field."""
     from . import tables
 
@@ -159,10 +148,7 @@ def read_release_records(folder: str | os.PathLike) -> dict[str, list]:
 
     folder = Path(folder)
     descriptor = layout.read_descriptor(folder)[0]
-    loaded = {
-        r["name"]: pq.ParquetFile(folder / r["path"]).read()
-        for r in descriptor.get("resources", [])
-    }
+    loaded = {r["name"]: pq.ParquetFile(folder / r["path"]).read() for r in descriptor.get("resources", [])}
     from .tables import records_from_tables
 
     return records_from_tables(loaded)
@@ -179,22 +165,17 @@ def _records_of(side: str, raw_dir, dist: Path) -> tuple[str, dict[str, list]]:
     versions = layout.released_versions(dist)
     if side == "latest":
         if not versions:
-            raise errors.UsageError(
-                f"{dist.as_posix()} has no releases yet; build one with `nato-corpus build`"
-            )
+            raise errors.UsageError(f"{dist.as_posix()} has no releases yet; build one with `nato-corpus build`")
         side = versions[-1]
     if side not in versions or not (dist / side / layout.DESCRIPTOR).is_file():
         known = ", ".join(versions) or "none"
         raise errors.UsageError(
-            f"no release {side!r} in {dist.as_posix()}/ (released: {known}); "
-            "name a released version, 'latest' or 'raw'"
+            f"no release {side!r} in {dist.as_posix()}/ (released: {known}); name a released version, 'latest' or 'raw'"
         )
     return side, read_release_records(dist / side)
 
 
-def diff(
-    old: str, new: str, *, raw_dir: str | os.PathLike = "raw", dist_dir: str | os.PathLike = "dist"
-) -> Diff:
+def diff(old: str, new: str, *, raw_dir: str | os.PathLike = "raw", dist_dir: str | os.PathLike = "dist") -> Diff:
     """Records added, removed and changed between two versions, field by field.
 
     ``old`` and ``new`` are versions released in ``dist_dir``, ``"latest"``, or
@@ -238,5 +219,3 @@ def changelog_entry(corpus, previous: str | None, change: Diff | None, records) 
     }
     entry.update(changes.grouped(changes.rows(change)))  # the same rows as data/changes.parquet
     return entry
-
-

@@ -35,20 +35,26 @@ def view_resource(name: str, table, licenses: list[dict]) -> tuple[str, bytes, d
     data = buffer.getvalue()
     path = f"{layout.DATA}/{name}.parquet"
     spec = VIEWS[name]
-    return path, data, {
-        "name": name,
-        "path": path,
-        "format": "parquet",
-        "mediatype": layout.PARQUET_MEDIATYPE,
-        "hash": f"sha256:{layout.sha256_bytes(data)}",
-        "x_bytes": len(data),
-        "description": f"A ready-joined view: {spec.description}",
-        "licenses": licenses,
-        "schema": spec.table_schema(table),
-    }
+    return (
+        path,
+        data,
+        {
+            "name": name,
+            "path": path,
+            "format": "parquet",
+            "mediatype": layout.PARQUET_MEDIATYPE,
+            "hash": f"sha256:{layout.sha256_bytes(data)}",
+            "x_bytes": len(data),
+            "description": f"A ready-joined view: {spec.description}",
+            "licenses": licenses,
+            "schema": spec.table_schema(table),
+        },
+    )
 
 
-def other_files(tables: Mapping, base: dict, parquet: Mapping[str, bytes], captures: Mapping[str, str]) -> dict[str, bytes]:
+def other_files(
+    tables: Mapping, base: dict, parquet: Mapping[str, bytes], captures: Mapping[str, str]
+) -> dict[str, bytes]:
     """CSV edition, site, annotations, provenance, Croissant and schema.org files of a release.
 
     ``tables`` are the published tables and views by name, ``base`` the descriptor

@@ -26,10 +26,27 @@ from typing import Any
 from ..records.versions import is_version, version_key
 
 __all__ = [
-    "CARD", "DATA", "DESCRIPTOR", "INDEX", "PARQUET_MEDIATYPE", "PARQUET_OPTIONS", "TIMELINE", "Entry",
-    "FormatError", "entries",
-    "file_problem", "is_version", "json_bytes", "read_index", "safe_path", "sha256_bytes",
-    "sha256_file", "verify_folder", "version_key", "with_version", "write_atomic",
+    "CARD",
+    "DATA",
+    "DESCRIPTOR",
+    "INDEX",
+    "PARQUET_MEDIATYPE",
+    "PARQUET_OPTIONS",
+    "TIMELINE",
+    "Entry",
+    "FormatError",
+    "entries",
+    "file_problem",
+    "is_version",
+    "json_bytes",
+    "read_index",
+    "safe_path",
+    "sha256_bytes",
+    "sha256_file",
+    "verify_folder",
+    "version_key",
+    "with_version",
+    "write_atomic",
 ]
 
 INDEX = "index.json"

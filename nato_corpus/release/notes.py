@@ -64,7 +64,9 @@ def unchanged_notes(raw_dir: str | os.PathLike, dist_dir: str | os.PathLike, cor
         "release-notes-unchanged",
         f"changes is word for word the release notes of {previous}; version {corpus.version} "
         f"would repeat them in CHANGELOG.md and its data card",
-        file=shown, line=line, column=column,
+        file=shown,
+        line=line,
+        column=column,
     )
 
 

@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from .columns import TableSpec
 
 
-
 def parquet_bytes(table, spec: TableSpec) -> bytes:
     """One table as Parquet bytes, written with the fixed settings of PARQUET_OPTIONS."""
     import pyarrow.parquet as pq
@@ -141,9 +140,7 @@ def _sources(records: Mapping[str, list]) -> list[dict]:
         for address in addresses:
             sources.setdefault(address, {"title": title, "path": address})
         if not addresses and document.kind in _PUBLISHED_KINDS and document.capture is None:
-            sources.setdefault(
-                title, {"title": title}
-            )  # a publication we know of, without an address
+            sources.setdefault(title, {"title": title})  # a publication we know of, without an address
     return [sources[key] for key in sorted(sources)]
 
 
@@ -195,5 +192,3 @@ def _descriptor(corpus, records, resources, files, changelog, citation, *, pinne
         }
     )
     return descriptor
-
-

@@ -70,7 +70,9 @@ def write_project_files(dist_dir: str | os.PathLike, folder: str | os.PathLike) 
     """
     dist = Path(dist_dir)
     descriptors, pins = {}, {}
-    for version, entry in sorted(layout.read_index(dist)["versions"].items(), key=lambda item: layout.version_key(item[0])):
+    for version, entry in sorted(
+        layout.read_index(dist)["versions"].items(), key=lambda item: layout.version_key(item[0])
+    ):
         try:
             descriptors[version] = layout.read_descriptor(dist / version)[0]
         except layout.FormatError:
@@ -115,7 +117,12 @@ def changelog_md(releases: Iterable[tuple[str, dict]]) -> str:
         lines += ["", f"## [{version}]{released}", "", entry.get("notes") or "No notes."]
         if not entry.get("previous"):
             counts = ", ".join(f"{table} {n}" for table, n in (entry.get("counts") or {}).items())
-            lines += ["", "### Added", "", f"- First release, records per table: {counts}." if counts else "- First release."]
+            lines += [
+                "",
+                "### Added",
+                "",
+                f"- First release, records per table: {counts}." if counts else "- First release.",
+            ]
             continue
         for title, key in (("Added", "added"), ("Changed", "changed"), ("Removed", "removed")):
             by_table = entry.get(key) or {}
@@ -152,7 +159,9 @@ def citation_cff(descriptor: dict, *, descriptor_sha256: str | None = None) -> s
         "abstract": str(descriptor.get("description") or ""),
         "authors": [{"name": name} for name in credits.authors(descriptor.get("contributors"))],
     }
-    licenses = [lic.get("name") for lic in descriptor.get("licenses") or [] if isinstance(lic, dict) and lic.get("name")]
+    licenses = [
+        lic.get("name") for lic in descriptor.get("licenses") or [] if isinstance(lic, dict) and lic.get("name")
+    ]
     if licenses:
         cff["license"] = str(licenses[0])
     identifiers = []

@@ -15,8 +15,6 @@ from ..records.models import RECORD_TYPES, Corpus, Record
 from .columns import SPECS, describe
 
 
-
-
 def _json(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
 
@@ -28,9 +26,7 @@ def record_schema(model: type[Record]) -> dict:
         **model.model_json_schema(),
     }
     record_types = {
-        cls.__name__: cls
-        for cls in vars(models).values()
-        if isinstance(cls, type) and issubclass(cls, Record)
+        cls.__name__: cls for cls in vars(models).values() if isinstance(cls, type) and issubclass(cls, Record)
     }
     for name, part in [(model.__name__, schema), *schema.get("$defs", {}).items()]:
         cls = record_types.get(name)
@@ -92,9 +88,5 @@ def stale_schemas(schema_dir: str | os.PathLike = "schema") -> list[Path]:
         if not (root / relative).is_file() or (root / relative).read_text(encoding="utf-8") != text
     ]
     for sub in ("tables", "records"):
-        stale.extend(
-            path
-            for path in sorted((root / sub).glob("*.json"))
-            if f"{sub}/{path.name}" not in rendered
-        )
+        stale.extend(path for path in sorted((root / sub).glob("*.json")) if f"{sub}/{path.name}" not in rendered)
     return stale

@@ -19,9 +19,7 @@ class TableCheck:
     (``check._Checker``, passed in, so this module never imports the one that uses it).
     """
 
-    def __init__(
-        self, checker, name: str, resource: dict, table, file: Path, loaded: dict
-    ):
+    def __init__(self, checker, name: str, resource: dict, table, file: Path, loaded: dict):
         self.checker, self.name, self.resource, self.table, self.file, self.loaded = (
             checker,
             name,
@@ -39,9 +37,7 @@ class TableCheck:
         if rows is not None and not rows:
             return
         if rows is None:
-            self.checker.add(
-                "release-table", f"{self.name}: {message}", file=self.file, record=self.name
-            )
+            self.checker.add("release-table", f"{self.name}: {message}", file=self.file, record=self.name)
             return
         for row in rows[:_MAX_ROWS_SHOWN]:
             self.checker.add(
@@ -59,9 +55,7 @@ class TableCheck:
             )
 
     def key(self, row: int) -> str:
-        names = [
-            k for k in self.primary if k in self.table.column_names
-        ] or self.table.column_names[:1]
+        names = [k for k in self.primary if k in self.table.column_names] or self.table.column_names[:1]
         return "/".join(str(self.table.column(k)[row].as_py()) for k in names)
 
     def run(self) -> None:
@@ -112,11 +106,7 @@ class TableCheck:
         if item is not None:
             least = f.get("x_minItems")
             lengths = pc.list_value_length(column)
-            if (
-                least
-                and column.null_count < len(column)
-                and pc.min_max(lengths)["min"].as_py() < least
-            ):
+            if least and column.null_count < len(column) and pc.min_max(lengths)["min"].as_py() < least:
                 self.add(
                     f"{name} has fewer than {least} items",
                     [i for i, n in enumerate(lengths.to_pylist()) if n is not None and n < least],
@@ -148,14 +138,10 @@ class TableCheck:
         if "enum" in constraints:
             allowed = set(constraints["enum"])
             if any(v is not None and v not in allowed for v in pc.unique(values).to_pylist()):
-                self.add(
-                    f"{name} is not one of {constraints['enum']}", where(lambda v: v not in allowed)
-                )
+                self.add(f"{name} is not one of {constraints['enum']}", where(lambda v: v not in allowed))
         text = pa.types.is_string(values.type) or pa.types.is_large_string(values.type)
         if "pattern" in constraints and text:
-            mismatch = pc.invert(
-                pc.match_substring_regex(values, f"^(?:{constraints['pattern']})$")
-            )
+            mismatch = pc.invert(pc.match_substring_regex(values, f"^(?:{constraints['pattern']})$"))
             self.add(
                 f"{name} does not match the pattern {constraints['pattern']!r}",
                 rows(_rows(mismatch)),
@@ -177,12 +163,10 @@ class TableCheck:
 
         if not self.primary or any(k not in self.table.column_names for k in self.primary):
             return
-        if len(self.primary) == 1:
-            if (
-                pc.count_distinct(self.table.column(self.primary[0]), mode="all").as_py()
-                == self.table.num_rows
-            ):
-                return
+        if len(self.primary) == 1 and (
+            pc.count_distinct(self.table.column(self.primary[0]), mode="all").as_py() == self.table.num_rows
+        ):
+            return
         keys = list(zip(*(self.table.column(k).to_pylist() for k in self.primary), strict=True))
         counts = Counter(keys)
         if len(counts) == len(keys):
@@ -204,11 +188,7 @@ class TableCheck:
             fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
             reference = fk["reference"]
             target_name = reference.get("resource") or self.name
-            ref_fields = (
-                reference["fields"]
-                if isinstance(reference["fields"], list)
-                else [reference["fields"]]
-            )
+            ref_fields = reference["fields"] if isinstance(reference["fields"], list) else [reference["fields"]]
             target = self.loaded.get(target_name)
             if (
                 target is None
@@ -223,9 +203,7 @@ class TableCheck:
                     values = values.cast(values.type.value_type)
                 if pa.types.is_dictionary(keys.type):
                     keys = keys.cast(keys.type.value_type)
-                mask = pc.and_(
-                    pc.is_valid(values), pc.invert(pc.is_in(values, value_set=pc.unique(keys)))
-                )
+                mask = pc.and_(pc.is_valid(values), pc.invert(pc.is_in(values, value_set=pc.unique(keys))))
                 hits = _rows(mask)
                 shown = [values[i].as_py() for i in hits]
             else:
@@ -242,10 +220,7 @@ class TableCheck:
                     record=f"{self.name}:{self.key(row)}",
                 )
             if len(hits) > _MAX_ROWS_SHOWN:
-                self.add(
-                    f"{len(hits) - _MAX_ROWS_SHOWN} more rows break the foreign key "
-                    f"{fields} -> {target_name}"
-                )
+                self.add(f"{len(hits) - _MAX_ROWS_SHOWN} more rows break the foreign key {fields} -> {target_name}")
 
 
 def _rows(mask) -> list[int]:
@@ -265,9 +240,7 @@ def _type_ok(kind: str, arrow, item: dict | None) -> bool:
     checks = {
         "string": lambda t: pa.types.is_string(t) or pa.types.is_large_string(t),
         "integer": pa.types.is_integer,
-        "number": lambda t: (
-            pa.types.is_floating(t) or pa.types.is_integer(t) or pa.types.is_decimal(t)
-        ),
+        "number": lambda t: pa.types.is_floating(t) or pa.types.is_integer(t) or pa.types.is_decimal(t),
         "boolean": pa.types.is_boolean,
         "date": pa.types.is_date,
         "datetime": pa.types.is_timestamp,
@@ -276,5 +249,3 @@ def _type_ok(kind: str, arrow, item: dict | None) -> bool:
         "object": lambda t: pa.types.is_struct(t) or pa.types.is_map(t),
     }
     return checks.get(kind, lambda t: True)(arrow)
-
-

@@ -107,8 +107,7 @@ def records_from_tables(tables: Mapping[str, pa.Table]) -> dict[str, list[Record
     missing = [spec.name for spec in SPECS if spec.name not in tables]
     if missing:
         raise UsageError(
-            f"tables missing: {', '.join(missing)}; "
-            f"pass every table of a release ({', '.join(table_names())})"
+            f"tables missing: {', '.join(missing)}; pass every table of a release ({', '.join(table_names())})"
         )
     data: dict[str, dict[str, dict]] = {}
     for spec in SPECS:
@@ -120,7 +119,9 @@ def records_from_tables(tables: Mapping[str, pa.Table]) -> dict[str, list[Record
             for column in spec.columns:
                 if column.derived:
                     continue
-                _put(item, column.path, _cell(column, row.get(column.name)))  # an older release may lack a newer optional column
+                _put(
+                    item, column.path, _cell(column, row.get(column.name))
+                )  # an older release may lack a newer optional column
             by_id[row["id"]] = item
         data[spec.kind] = by_id
     for spec in SPECS:
@@ -140,14 +141,9 @@ def records_from_tables(tables: Mapping[str, pa.Table]) -> dict[str, list[Record
         for record_id, item in data[spec.kind].items():
             if spec.list_field in item:
                 continue  # a list column already holds this list
-            item[spec.list_field] = [
-                entry for _, entry in sorted(entries.get(record_id, []), key=lambda pair: pair[0])
-            ]
+            item[spec.list_field] = [entry for _, entry in sorted(entries.get(record_id, []), key=lambda pair: pair[0])]
     return {
-        kind: [
-            RECORD_TYPES[kind][0].model_validate(_drop_nulls(item))
-            for _, item in sorted(data[kind].items())
-        ]
+        kind: [RECORD_TYPES[kind][0].model_validate(_drop_nulls(item)) for _, item in sorted(data[kind].items())]
         for kind in RECORD_TYPES
     }
 
@@ -160,8 +156,6 @@ def _put(target: dict, path: tuple[str, ...], value: Any) -> None:
 
 def _drop_nulls(item: dict) -> dict:
     """Leave out null optional fields, as a curator leaves them out of raw/."""
-    cleaned = {
-        k: (_drop_nulls(v) if isinstance(v, dict) else v) for k, v in item.items() if v is not None
-    }
+    cleaned = {k: (_drop_nulls(v) if isinstance(v, dict) else v) for k, v in item.items() if v is not None}
     # an absent optional sub-record (all its columns null) is left out, not written as {}
     return {k: v for k, v in cleaned.items() if v != {}}

@@ -186,11 +186,10 @@ def timeline_svg(records: Mapping[str, list]) -> str:
             rows_of, rows = _pack(spans)
             height = max(1, rows) * _ROW + 16
             parts.append(
-                f'<text x="{left - 10}" y="{y + height / 2 + 4:.1f}" text-anchor="end" '
-                f'class="lane">{lane}</text>'
+                f'<text x="{left - 10}" y="{y + height / 2 + 4:.1f}" text-anchor="end" class="lane">{lane}</text>'
             )
             parts.append(f'<rect x="{left}" y="{y}" width="{width - 4 - left}" height="{height}" class="band"/>')
-            for row, (_, _, label_x, label, x0, x1, grade, record_id, date, full) in zip(rows_of, spans):
+            for row, (_, _, label_x, label, x0, x1, grade, record_id, date, full) in zip(rows_of, spans, strict=False):
                 top = y + 8 + row * _ROW
                 tip = escape(f"{record_id} ({date}): {full} — credibility {grade} {CREDIBILITY[grade][0]}")
                 parts.append(
@@ -206,7 +205,7 @@ def timeline_svg(records: Mapping[str, list]) -> str:
             tick = x(dt.date(year, 1, 1))
             parts.append(f'<line x1="{tick:.1f}" y1="30" x2="{tick:.1f}" y2="{y}" class="grid"/>')
             parts.append(f'<text x="{tick:.1f}" y="{y + 14}" text-anchor="middle">{year}</text>')
-        for (low, high), mid in zip(breaks, gaps):  # a run of empty years: a zig-zag gap, labelled
+        for (low, high), mid in zip(breaks, gaps, strict=False):  # a run of empty years: a zig-zag gap, labelled
             parts.append(f'<rect x="{mid - 4:.1f}" y="30" width="8" height="{y - 30}" class="gap"/>')
             for edge in (mid - 4, mid + 4):
                 zigzag = " ".join(
@@ -225,9 +224,7 @@ def timeline_svg(records: Mapping[str, list]) -> str:
         missing = ", ".join(f"{n} {lane.lower()}" for lane, n in sorted(undated.items()))
         parts.append(f'<text x="{left}" y="{y}">Not shown, no known date: {escape(missing)}</text>')
         y += 18
-    parts.append(
-        f'<text x="{left - 10}" y="{y + 12}" text-anchor="end" class="lane">Credibility</text>'
-    )
+    parts.append(f'<text x="{left - 10}" y="{y + 12}" text-anchor="end" class="lane">Credibility</text>')
     legend_x = left
     for grade, (label, _) in CREDIBILITY.items():
         text = f"{grade} {label}"
@@ -246,7 +243,6 @@ def timeline_svg(records: Mapping[str, list]) -> str:
         ".mark{stroke:#333;stroke-width:0.5}.lane{font-weight:bold}"
         ".label{fill:#222}.gap{fill:#fff}.zigzag{fill:none;stroke:#888;stroke-width:1}"
         ".gap-label{fill:#555;font-style:italic}</style>",
-        '<text x="10" y="20" font-size="13" font-weight="bold">'
-        "Events and quotations by date</text>",
+        '<text x="10" y="20" font-size="13" font-weight="bold">Events and quotations by date</text>',
     ]
     return "\n".join(header + parts + ["</svg>"]) + "\n"

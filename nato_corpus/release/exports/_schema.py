@@ -49,11 +49,7 @@ def kind_of(arrow_type: pa.DataType) -> str:
         return "date"
     if pa.types.is_timestamp(arrow_type):
         return "datetime"
-    if (
-        pa.types.is_list(arrow_type)
-        or pa.types.is_large_list(arrow_type)
-        or pa.types.is_fixed_size_list(arrow_type)
-    ):
+    if pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type) or pa.types.is_fixed_size_list(arrow_type):
         return "list"
     if pa.types.is_struct(arrow_type) or pa.types.is_map(arrow_type):
         return "object"
@@ -134,9 +130,7 @@ def describe(tables: dict[str, pa.Table], descriptor: dict[str, Any]) -> list[Ta
                 description=description,
                 fields=fields,
                 primary_key=primary_key,
-                foreign_keys=[
-                    fk for fk in schema.get("foreignKeys") or [] if _fk_fits(fk, table, tables)
-                ],
+                foreign_keys=[fk for fk in schema.get("foreignKeys") or [] if _fk_fits(fk, table, tables)],
                 kinds={f.name: kind_of(f.type) for f in table.schema},
             )
         )
@@ -164,9 +158,7 @@ def _fk_fits(fk: dict[str, Any], table: pa.Table, tables: dict[str, pa.Table]) -
     target_fields = [target_fields] if isinstance(target_fields, str) else target_fields or []
     if not fields or target not in tables:
         return False
-    return all(f in table.column_names for f in fields) and all(
-        f in tables[target].column_names for f in target_fields
-    )
+    return all(f in table.column_names for f in fields) and all(f in tables[target].column_names for f in target_fields)
 
 
 def normalised_fk(fk: dict[str, Any]) -> tuple[list[str], str, list[str]]:

@@ -104,7 +104,7 @@ def table_csv(table: pa.Table, info: TableInfo) -> bytes:
     """One table as CSV bytes (header, then one line per row in the table's order)."""
     columns = [_cells(table[name], info.kinds[name]) for name in table.column_names]
     lines = [",".join(_quote(name) for name in table.column_names)]
-    lines.extend(",".join(row) for row in zip(*columns))
+    lines.extend(",".join(row) for row in zip(*columns, strict=False))
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 

@@ -101,9 +101,7 @@ def _licence(descriptor: dict[str, Any]) -> dict[str, str]:
 
 def _source(descriptor: dict[str, Any]) -> dict[str, str]:
     version = descriptor.get("version", "?")
-    result = {
-        "source": f"nato-corpus release {version} (its sources are listed in the release's datapackage.json)"
-    }
+    result = {"source": f"nato-corpus release {version} (its sources are listed in the release's datapackage.json)"}
     if descriptor.get("homepage"):
         result["source_url"] = str(descriptor["homepage"])
     return result

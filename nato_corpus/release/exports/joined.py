@@ -122,18 +122,14 @@ QUOTATIONS = ViewSpec(
         Column("speaker", "string", "Who said or wrote the words (actors.id).", True),
         Column("speaker_name", "string", "The speaker's canonical name (actors.name).", True),
         Column("addressee", "string", "To whom, where known (actors.id)."),
-        Column(
-            "addressee_name", "string", "The addressee's canonical name (actors.name), where known."
-        ),
+        Column("addressee_name", "string", "The addressee's canonical name (actors.name), where known."),
         Column("date", "string", "When the words were said or written (EDTF), or 'unknown'.", True),
         Column(
             "date_earliest",
             "date",
             "The earliest day that date allows; empty where open or unknown.",
         ),
-        Column(
-            "date_latest", "date", "The latest day that date allows; empty where open or unknown."
-        ),
+        Column("date_latest", "date", "The latest day that date allows; empty where open or unknown."),
         Column(
             "document",
             "string",
@@ -147,9 +143,7 @@ QUOTATIONS = ViewSpec(
             f"Credibility that the words were said or written as quoted, 1-6 ({_GRADES}).",
             True,
         ),
-        Column(
-            "credibility_label", "string", "The credibility grade in words (Admiralty scale).", True
-        ),
+        Column("credibility_label", "string", "The credibility grade in words (Admiralty scale).", True),
         Column("translated", "boolean", "Whether the words reach us in translation.", True),
         Column(
             "language_chain",
@@ -161,8 +155,7 @@ QUOTATIONS = ViewSpec(
         Column(
             "relays",
             "integer",
-            "How many hands the words passed through between the original document "
-            "and the capture.",
+            "How many hands the words passed through between the original document and the capture.",
             True,
         ),
         Column(
@@ -213,9 +206,7 @@ ACTOR_SUMMARY = ViewSpec(
     columns=(
         Column("id", "string", "The actor's identifier (actors.id).", True),
         Column("name", "string", "Canonical name.", True),
-        Column(
-            "kind", "string", "What the actor is (person, organization, government, ...).", True
-        ),
+        Column("kind", "string", "What the actor is (person, organization, government, ...).", True),
         Column("wikidata", "string", "Wikidata item id, where known."),
         Column("quotes_spoken", "integer", "Quotations in which this actor is the speaker.", True),
         Column("quotes_addressed", "integer", "Quotations addressed to this actor.", True),
@@ -249,9 +240,7 @@ def _lookup(keys, table: pa.Table, key: str, value: str) -> pa.Array:
 
 def _counts(ids, keys, distinct=None) -> pa.Array:
     """For each of ``ids``: how many of ``keys`` equal it (counting distinct ``distinct`` values)."""
-    grouped = pa.table(
-        {"key": _plain(keys), "item": _plain(distinct if distinct is not None else keys)}
-    )
+    grouped = pa.table({"key": _plain(keys), "item": _plain(distinct if distinct is not None else keys)})
     function = "count_distinct" if distinct is not None else "count"
     counted = grouped.group_by("key").aggregate([("item", function)])
     found = _lookup(ids, counted, "key", f"item_{function}")
@@ -265,14 +254,10 @@ def _language_chains(quotes: pa.Table) -> pa.Array:
         if "original_language" in quotes.column_names
         else [None] * len(languages)
     )
-    vias = (
-        quotes["via_languages"].to_pylist()
-        if "via_languages" in quotes.column_names
-        else [[]] * len(languages)
-    )
+    vias = quotes["via_languages"].to_pylist() if "via_languages" in quotes.column_names else [[]] * len(languages)
     translated = quotes["translated"].to_pylist()
     chains = []
-    for language, original, via, is_translated in zip(languages, originals, vias, translated):
+    for language, original, via, is_translated in zip(languages, originals, vias, translated, strict=False):
         chain = [original] if is_translated and original else []
         chain += list(via or []) if is_translated else []
         chains.append(CHAIN_SEPARATOR.join([*chain, language]))
@@ -333,9 +318,7 @@ def _actor_summary(tables: dict[str, pa.Table]) -> dict[str, pa.Array]:
     columns["quotes_spoken"] = _counts(ids, quotes["speaker"])
     columns["quotes_addressed"] = _counts(ids, quotes["addressee"])
     columns["documents_authored"] = _counts(ids, authors["actor"], distinct=authors["document"])
-    columns["documents_received"] = _counts(
-        ids, recipients["actor"], distinct=recipients["document"]
-    )
+    columns["documents_received"] = _counts(ids, recipients["actor"], distinct=recipients["document"])
     columns["events"] = _counts(ids, participants["actor"], distinct=participants["event"])
     return columns
 
@@ -343,9 +326,7 @@ def _actor_summary(tables: dict[str, pa.Table]) -> dict[str, pa.Array]:
 _BUILDERS = {"quotations": _quotations, "actor_summary": _actor_summary}
 
 
-def _described(
-    spec: ViewSpec, columns: dict[str, pa.Array], sources: dict[str, pa.Table]
-) -> pa.Table:
+def _described(spec: ViewSpec, columns: dict[str, pa.Array], sources: dict[str, pa.Table]) -> pa.Table:
     """A view table whose fields and schema carry their descriptions, as the release tables do."""
     declared = {c.name: c for c in spec.columns}
     fields = []
@@ -358,9 +339,7 @@ def _described(
             arrow_type = values.type
             source = sources["actors"].schema.field(name)
             description = (source.metadata or {}).get(b"description", b"").decode("utf-8")
-        fields.append(
-            pa.field(name, arrow_type, metadata={b"description": description.encode("utf-8")})
-        )
+        fields.append(pa.field(name, arrow_type, metadata={b"description": description.encode("utf-8")}))
     schema = pa.schema(
         fields,
         metadata={
@@ -368,7 +347,7 @@ def _described(
             b"primary_key": json.dumps(list(spec.primary_key)).encode("utf-8"),
         },
     )
-    arrays = [values.cast(f.type) for values, f in zip(columns.values(), fields)]
+    arrays = [values.cast(f.type) for values, f in zip(columns.values(), fields, strict=False)]
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
@@ -378,6 +357,4 @@ def views(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
     Returns {view name: pa.Table}; each table's fields carry their descriptions in the
     Arrow metadata (``b"description"``) and its Table Schema is ``VIEWS[name].table_schema(table)``.
     """
-    return {
-        name: _described(VIEWS[name], build(tables), tables) for name, build in _BUILDERS.items()
-    }
+    return {name: _described(VIEWS[name], build(tables), tables) for name, build in _BUILDERS.items()}

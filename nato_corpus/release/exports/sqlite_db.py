@@ -81,9 +81,7 @@ def create_table_sql(info: TableInfo) -> str:
     for field in info.fields:
         name = field["name"]
         required = (field.get("constraints") or {}).get("required") is True
-        definition = f"{_name(name)} {_SQL_TYPE[info.kinds[name]]}" + (
-            " NOT NULL" if required else ""
-        )
+        definition = f"{_name(name)} {_SQL_TYPE[info.kinds[name]]}" + (" NOT NULL" if required else "")
         lines.append((definition, field.get("description") or ""))
     constraints = []
     if info.primary_key:
@@ -100,11 +98,7 @@ def create_table_sql(info: TableInfo) -> str:
         comma = "," if index < len(parts) - 1 else ""
         note = f" -- {_comment(lines[index][1])}" if index < len(lines) and lines[index][1] else ""
         body.append(f"  {part}{comma}{note}")
-    return (
-        f"CREATE TABLE {_name(info.name)} ( -- {_comment(info.description)}\n"
-        + "\n".join(body)
-        + "\n)"
-    )
+    return f"CREATE TABLE {_name(info.name)} ( -- {_comment(info.description)}\n" + "\n".join(body) + "\n)"
 
 
 def _rows(table: pa.Table, info: TableInfo) -> Iterator[tuple]:
@@ -112,7 +106,7 @@ def _rows(table: pa.Table, info: TableInfo) -> Iterator[tuple]:
     for name in table.column_names:
         convert = _CONVERT[info.kinds[name]]
         columns.append([None if v is None else convert(v) for v in table[name].to_pylist()])
-    return zip(*columns)
+    return zip(*columns, strict=False)
 
 
 def fts_sql(table: str, columns: tuple[str, ...]) -> list[str]:
@@ -129,17 +123,13 @@ def _fk_problems(conn: sqlite3.Connection, limit: int = 5) -> list[str]:
     """Foreign keys that point at no row, as readable lines (at most ``limit``)."""
     problems = []
     for table, rowid, parent, fkid in conn.execute("PRAGMA foreign_key_check").fetchall()[:limit]:
-        keys = [
-            row
-            for row in conn.execute(f"PRAGMA foreign_key_list({_name(table)})")
-            if row[0] == fkid
-        ]
+        keys = [row for row in conn.execute(f"PRAGMA foreign_key_list({_name(table)})") if row[0] == fkid]
         columns = [row[3] for row in sorted(keys, key=lambda row: row[1])]
         values = conn.execute(
             f"SELECT {', '.join(_name(c) for c in columns)} FROM {_name(table)} WHERE rowid = ?",
             (rowid,),
         ).fetchone()
-        shown = ", ".join(f"{c}={v!r}" for c, v in zip(columns, values))
+        shown = ", ".join(f"{c}={v!r}" for c, v in zip(columns, values, strict=False))
         problems.append(f"{table} row {rowid}: {shown} is not in {parent}")
     return problems
 
@@ -204,9 +194,7 @@ def _check_target(path: Path, what: str) -> None:
     folder = path.parent
     if not folder.is_dir():
         state = "is not a folder" if folder.exists() else "does not exist"
-        raise UsageError(
-            f"cannot write the {what} {path}: the folder {folder} {state}; create it first"
-        )
+        raise UsageError(f"cannot write the {what} {path}: the folder {folder} {state}; create it first")
 
 
 def _temporary(path: Path, what: str) -> Path:

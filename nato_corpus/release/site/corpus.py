@@ -14,8 +14,15 @@ from ...errors import NatoCorpusError
 
 REQUIRED = ("quotes", "documents", "actors", "captures")
 LINK_TABLES = (
-    "events", "quote_occurrences", "document_relations", "document_urls", "document_authors",
-    "document_recipients", "event_evidence", "event_participants", "capture_segments",
+    "events",
+    "quote_occurrences",
+    "document_relations",
+    "document_urls",
+    "document_authors",
+    "document_recipients",
+    "event_evidence",
+    "event_participants",
+    "capture_segments",
 )
 #: relation types followed from the document that carries a quotation back to its original
 RELAY_TYPES = frozenset({"relays", "copies", "translates", "reports_on", "describes", "cites"})
@@ -42,9 +49,13 @@ def _rows(tables: dict, name: str) -> list[dict]:
 
 
 def _ordered(rows: list[dict]) -> list[dict]:
-    return sorted(rows, key=lambda row: (str(row.get("document") or row.get("event") or
-                                             row.get("quote") or row.get("capture")),
-                                         row.get("position") or 0))
+    return sorted(
+        rows,
+        key=lambda row: (
+            str(row.get("document") or row.get("event") or row.get("quote") or row.get("capture")),
+            row.get("position") or 0,
+        ),
+    )
 
 
 @dataclass
@@ -68,10 +79,12 @@ class Corpus:
     segments: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
-    def from_tables(cls, tables: dict) -> "Corpus":
+    def from_tables(cls, tables: dict) -> Corpus:
         """Join the release's tables (name -> pyarrow.Table)."""
-        by_id = {name: {row["id"]: row for row in sorted(_rows(tables, name), key=lambda r: r["id"])}
-                 for name in ("quotes", "documents", "events", "actors", "captures")}
+        by_id = {
+            name: {row["id"]: row for row in sorted(_rows(tables, name), key=lambda r: r["id"])}
+            for name in ("quotes", "documents", "events", "actors", "captures")
+        }
         corpus = cls(**by_id)
         for row in _ordered(_rows(tables, "quote_occurrences")):
             corpus.occurrences[row["quote"]].append(row)
@@ -93,8 +106,13 @@ class Corpus:
             corpus.segments[row["capture"]].append(row)
         for mapping in (corpus.relations_in, corpus.occurrences_in):
             for key in mapping:
-                mapping[key].sort(key=lambda r: (str(r.get("document") or r.get("quote")),
-                                                 r.get("start") or 0, r.get("position") or 0))
+                mapping[key].sort(
+                    key=lambda r: (
+                        str(r.get("document") or r.get("quote")),
+                        r.get("start") or 0,
+                        r.get("position") or 0,
+                    )
+                )
         corpus._fill_from_lists()
         return corpus
 
@@ -115,8 +133,12 @@ class Corpus:
         """A record's human name: an actor's name, a document's or event's title."""
         if not record_id:
             return ""
-        for table, key in ((self.actors, "name"), (self.documents, "title"),
-                           (self.events, "title"), (self.captures, "title")):
+        for table, key in (
+            (self.actors, "name"),
+            (self.documents, "title"),
+            (self.events, "title"),
+            (self.captures, "title"),
+        ):
             if record_id in table:
                 return str(table[record_id].get(key) or record_id)
         if record_id in self.quotes:

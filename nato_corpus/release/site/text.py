@@ -24,15 +24,37 @@ EXCERPT_RULE = (
     "segment, because the capture's text may only be redistributed in excerpts."
 )
 
-MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 #: BCP 47 primary language subtags that occur in the corpus or are likely to; others show as the code
 LANGUAGES = {
-    "de": "German", "en": "English", "es": "Spanish", "fr": "French", "hu": "Hungarian",
-    "it": "Italian", "nl": "Dutch", "pl": "Polish", "ro": "Romanian", "ru": "Russian",
-    "uk": "Ukrainian", "cs": "Czech", "he": "Hebrew", "ar": "Arabic",
+    "de": "German",
+    "en": "English",
+    "es": "Spanish",
+    "fr": "French",
+    "hu": "Hungarian",
+    "it": "Italian",
+    "nl": "Dutch",
+    "pl": "Polish",
+    "ro": "Romanian",
+    "ru": "Russian",
+    "uk": "Ukrainian",
+    "cs": "Czech",
+    "he": "Hebrew",
+    "ar": "Arabic",
     "und": "an undetermined language",
 }
 
@@ -113,7 +135,7 @@ def _cut_left(text: str, limit: int) -> tuple[str, bool]:
         return text, False
     part = text[-limit:]
     space = part.find(" ")
-    return (part[space + 1:] if 0 <= space < limit // 2 else part), True
+    return (part[space + 1 :] if 0 <= space < limit // 2 else part), True
 
 
 def _cut_right(text: str, limit: int) -> tuple[str, bool]:
@@ -124,8 +146,7 @@ def _cut_right(text: str, limit: int) -> tuple[str, bool]:
     return (part[:space] if space > limit // 2 else part), True
 
 
-def excerpt(text: str, start: int, end: int, segment: tuple[int, int] | None,
-            public_domain: bool) -> Excerpt:
+def excerpt(text: str, start: int, end: int, segment: tuple[int, int] | None, public_domain: bool) -> Excerpt:
     """The words at text[start:end] with the context allowed (see the module's rule)."""
     low, high = segment if segment else (0, len(text))
     low, high = max(0, min(low, start)), min(len(text), max(high, end))
@@ -134,5 +155,4 @@ def excerpt(text: str, start: int, end: int, segment: tuple[int, int] | None,
         return Excerpt(before, text[start:end], after, True, low > 0, high < len(text))
     before, clipped_before = _cut_left(before, EXCERPT_CHARS)
     after, clipped_after = _cut_right(after, EXCERPT_CHARS)
-    return Excerpt(before, text[start:end], after, False,
-                   clipped_before or low > 0, clipped_after or high < len(text))
+    return Excerpt(before, text[start:end], after, False, clipped_before or low > 0, clipped_after or high < len(text))

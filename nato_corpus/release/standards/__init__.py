@@ -12,9 +12,18 @@ from .lineage import lineage
 from .provenance import provenance
 from .verify import CaptureVerification, OccurrenceCheck, anchors_from_annotations, verify_capture
 
-__all__ = sorted(
-    [
-        "Anchor", "CaptureVerification", "OccurrenceCheck", "anchors", "anchors_from_annotations", "annotations",
-        "cite", "croissant", "dataset_jsonld", "lineage", "provenance", "verify_capture", "zenodo_json",
-    ]
-)
+__all__ = [
+    "Anchor",
+    "CaptureVerification",
+    "OccurrenceCheck",
+    "anchors",
+    "anchors_from_annotations",
+    "annotations",
+    "cite",
+    "croissant",
+    "dataset_jsonld",
+    "lineage",
+    "provenance",
+    "verify_capture",
+    "zenodo_json",
+]

@@ -20,7 +20,18 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 from ...errors import UsageError
-from ._common import TERMS, by_id, count_occurrences, json_bytes, known, ni_uri, page_path, rows, sha256_text, utf16_offset
+from ._common import (
+    TERMS,
+    by_id,
+    count_occurrences,
+    json_bytes,
+    known,
+    ni_uri,
+    page_path,
+    rows,
+    sha256_text,
+    utf16_offset,
+)
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 #: The local context that defines the extension terms (documented in the module docstring).
@@ -95,7 +106,12 @@ def anchors(tables: dict[str, pa.Table], captures: dict[str, str]) -> list[Ancho
 
 
 def _annotation(anchor: Anchor, capture: dict, text: str) -> dict:
-    source = {"id": ni_uri(capture["sha256"]), "type": "Text", "format": capture["media_type"], "captureId": capture["id"]}
+    source = {
+        "id": ni_uri(capture["sha256"]),
+        "type": "Text",
+        "format": capture["media_type"],
+        "captureId": capture["id"],
+    }
     if known(capture.get("page_url")):
         source["via"] = capture["page_url"]
     body = [{"id": anchor.quote, "purpose": "identifying"}]

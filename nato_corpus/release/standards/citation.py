@@ -58,8 +58,13 @@ def cite(tables: dict[str, pa.Table], descriptor: dict, id: str | None = None, s
         key += f"-{slug(id)}"
         note = f"{kind} {id}; page {page_path(id)}"
     if style == "bibtex":
-        fields = [("author", " and ".join("{" + _bibtex_escape(a) + "}" for a in authors)),
-                  ("title", "{" + _bibtex_escape(title) + "}"), ("year", year), ("date", date), ("version", version)]
+        fields = [
+            ("author", " and ".join("{" + _bibtex_escape(a) + "}" for a in authors)),
+            ("title", "{" + _bibtex_escape(title) + "}"),
+            ("year", year),
+            ("date", date),
+            ("version", version),
+        ]
         if id is not None:
             fields.append(("booktitle", "{" + _bibtex_escape(release_title) + "}"))
             fields.append(("note", _bibtex_escape(note)))
@@ -74,8 +79,13 @@ def cite(tables: dict[str, pa.Table], descriptor: dict, id: str | None = None, s
         else:
             text = f"{title} [{kind} {id}]. In {who} ({year}), {release_title} (Version {version}) [Data set]. {page_path(id)}."
         return text + (f" {url}" if url else "") + "\n"
-    item = {"id": key, "type": "dataset", "title": title, "author": [{"literal": a} for a in authors],
-            "version": version}
+    item = {
+        "id": key,
+        "type": "dataset",
+        "title": title,
+        "author": [{"literal": a} for a in authors],
+        "version": version,
+    }
     if date:
         item["issued"] = {"date-parts": [[int(part) for part in date.split("-")]]}
     if id is not None:

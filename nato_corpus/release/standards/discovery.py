@@ -55,7 +55,13 @@ CROISSANT_CONTEXT = {
     "transform": "cr:transform",
 }
 #: Table Schema field type -> Croissant data type.
-DATA_TYPES = {"string": "sc:Text", "integer": "sc:Integer", "boolean": "sc:Boolean", "date": "sc:Date", "number": "sc:Float"}
+DATA_TYPES = {
+    "string": "sc:Text",
+    "integer": "sc:Integer",
+    "boolean": "sc:Boolean",
+    "date": "sc:Date",
+    "number": "sc:Float",
+}
 
 
 def _year(descriptor: dict) -> str:
@@ -99,10 +105,16 @@ def croissant(tables: dict[str, pa.Table], descriptor: dict, files: dict[str, by
         if res["path"] not in files:
             raise UsageError(f"no bytes for {res['path']}; pass every data file of the release in `files`")
         file_id = res["path"].rsplit("/", 1)[-1]
-        distribution.append({
-            "@type": "cr:FileObject", "@id": file_id, "name": file_id, "contentUrl": res["path"],
-            "encodingFormat": PARQUET, "sha256": hashlib.sha256(files[res["path"]]).hexdigest(),
-        })
+        distribution.append(
+            {
+                "@type": "cr:FileObject",
+                "@id": file_id,
+                "name": file_id,
+                "contentUrl": res["path"],
+                "encodingFormat": PARQUET,
+                "sha256": hashlib.sha256(files[res["path"]]).hexdigest(),
+            }
+        )
         refs = {}
         for fk in res["schema"].get("foreignKeys", []):
             target = fk["reference"]["resource"]
@@ -113,25 +125,41 @@ def croissant(tables: dict[str, pa.Table], descriptor: dict, files: dict[str, by
             if f["type"] not in DATA_TYPES:
                 continue
             field = {
-                "@type": "cr:Field", "@id": f"{res['name']}/{f['name']}", "name": f"{res['name']}/{f['name']}",
-                "description": f.get("description", ""), "dataType": DATA_TYPES[f["type"]],
+                "@type": "cr:Field",
+                "@id": f"{res['name']}/{f['name']}",
+                "name": f"{res['name']}/{f['name']}",
+                "description": f.get("description", ""),
+                "dataType": DATA_TYPES[f["type"]],
                 "source": {"fileObject": {"@id": file_id}, "extract": {"column": f["name"]}},
             }
             if f["name"] in refs:
                 field["references"] = {"field": {"@id": refs[f["name"]]}}
             fields.append(field)
         key = res["schema"].get("primaryKey", [])
-        record_set = {"@type": "cr:RecordSet", "@id": res["name"], "name": res["name"],
-                      "description": res.get("description", ""), "field": fields}
+        record_set = {
+            "@type": "cr:RecordSet",
+            "@id": res["name"],
+            "name": res["name"],
+            "description": res.get("description", ""),
+            "field": fields,
+        }
         if key:
             record_set["key"] = [{"@id": f"{res['name']}/{k}"} for k in key]
         record_sets.append(record_set)
     data = {
-        "@context": CROISSANT_CONTEXT, "@type": "sc:Dataset", "conformsTo": "http://mlcommons.org/croissant/1.0",
-        "name": descriptor["name"], "description": descriptor.get("description", ""), "version": descriptor["version"],
-        "datePublished": _year(descriptor), "creator": _creators(descriptor), "keywords": descriptor.get("keywords", []),
-        "license": _licence_url(descriptor), "citeAs": descriptor.get("x_citation"),
-        "distribution": distribution, "recordSet": record_sets,
+        "@context": CROISSANT_CONTEXT,
+        "@type": "sc:Dataset",
+        "conformsTo": "http://mlcommons.org/croissant/1.0",
+        "name": descriptor["name"],
+        "description": descriptor.get("description", ""),
+        "version": descriptor["version"],
+        "datePublished": _year(descriptor),
+        "creator": _creators(descriptor),
+        "keywords": descriptor.get("keywords", []),
+        "license": _licence_url(descriptor),
+        "citeAs": descriptor.get("x_citation"),
+        "distribution": distribution,
+        "recordSet": record_sets,
     }
     if _source_urls(descriptor):
         data["isBasedOn"] = _source_urls(descriptor)
@@ -144,16 +172,28 @@ def dataset_jsonld(descriptor: dict, tables: dict[str, pa.Table]) -> dict[str, b
     """`{"dataset.jsonld": ...}`: a schema.org Dataset, to embed in or place beside the data card."""
     resources = _resources(descriptor, tables)
     data = {
-        "@context": "https://schema.org/", "@type": "Dataset", "name": descriptor.get("title", descriptor["name"]),
-        "alternateName": descriptor["name"], "description": descriptor.get("description", ""),
-        "version": descriptor["version"], "datePublished": _year(descriptor), "creator": _creators(descriptor),
-        "keywords": descriptor.get("keywords", []), "license": _licence_url(descriptor),
-        "citation": descriptor.get("x_citation"), "isBasedOn": _source_urls(descriptor) or None,
+        "@context": "https://schema.org/",
+        "@type": "Dataset",
+        "name": descriptor.get("title", descriptor["name"]),
+        "alternateName": descriptor["name"],
+        "description": descriptor.get("description", ""),
+        "version": descriptor["version"],
+        "datePublished": _year(descriptor),
+        "creator": _creators(descriptor),
+        "keywords": descriptor.get("keywords", []),
+        "license": _licence_url(descriptor),
+        "citation": descriptor.get("x_citation"),
+        "isBasedOn": _source_urls(descriptor) or None,
         "url": descriptor.get("homepage"),
         "variableMeasured": sorted({f"{r['name']}.{f['name']}" for r in resources for f in r["schema"]["fields"]}),
         "distribution": [
-            {"@type": "DataDownload", "name": r["name"], "contentUrl": r["path"], "encodingFormat": PARQUET,
-             **({"sha256": r["hash"].removeprefix("sha256:")} if r.get("hash") else {})}
+            {
+                "@type": "DataDownload",
+                "name": r["name"],
+                "contentUrl": r["path"],
+                "encodingFormat": PARQUET,
+                **({"sha256": r["hash"].removeprefix("sha256:")} if r.get("hash") else {}),
+            }
             for r in resources
         ],
     }
@@ -162,15 +202,22 @@ def dataset_jsonld(descriptor: dict, tables: dict[str, pa.Table]) -> dict[str, b
 
 def zenodo_json(descriptor: dict) -> bytes:
     """`.zenodo.json` for a repository deposit: a dataset, with only the descriptor's facts."""
-    creators = [{"name": c["title"]} for c in descriptor.get("contributors") or [] if c.get("role", "author") == "author"]
+    creators = [
+        {"name": c["title"]} for c in descriptor.get("contributors") or [] if c.get("role", "author") == "author"
+    ]
     licences = descriptor.get("licenses") or []
     data = {
-        "upload_type": "dataset", "title": descriptor.get("title", descriptor["name"]),
-        "description": descriptor.get("description"), "version": descriptor.get("version"),
-        "publication_date": _year(descriptor) or None, "creators": creators,
-        "license": licences[0]["name"].lower() if licences else None, "keywords": descriptor.get("keywords"),
+        "upload_type": "dataset",
+        "title": descriptor.get("title", descriptor["name"]),
+        "description": descriptor.get("description"),
+        "version": descriptor.get("version"),
+        "publication_date": _year(descriptor) or None,
+        "creators": creators,
+        "license": licences[0]["name"].lower() if licences else None,
+        "keywords": descriptor.get("keywords"),
         "related_identifiers": [
             {"identifier": url, "relation": "references", "scheme": "url"} for url in _source_urls(descriptor)
-        ] or None,
+        ]
+        or None,
     }
     return json_bytes({k: v for k, v in data.items() if v not in (None, "", [])})

@@ -63,23 +63,46 @@ def lineage(tables: dict[str, pa.Table], quote_id: str) -> list[dict]:
     quote = quotes[quote_id]
     documents, captures = by_id(tables, "documents"), by_id(tables, "captures")
     relations = _relations(tables)
-    occurrences = sorted((r for r in rows(tables, "quote_occurrences") if r["quote"] == quote_id), key=lambda r: r["position"])
+    occurrences = sorted(
+        (r for r in rows(tables, "quote_occurrences") if r["quote"] == quote_id), key=lambda r: r["position"]
+    )
     steps: list[dict] = []
     for occ in occurrences:
         chain = [
             {"kind": "quote", "id": quote_id, "title": quote["text"], "relation": None},
-            {"kind": "document", "id": quote["document"], "title": documents[quote["document"]]["title"], "relation": "quoted_from"},
+            {
+                "kind": "document",
+                "id": quote["document"],
+                "title": documents[quote["document"]]["title"],
+                "relation": "quoted_from",
+            },
         ]
         found_in = occ["document"]
         if found_in != quote["document"]:
             path = _relay_path(relations, found_in, quote["document"])
             if path is None:
-                chain.append({"kind": "document", "id": found_in, "title": documents[found_in]["title"], "relation": "unrecorded"})
+                chain.append(
+                    {
+                        "kind": "document",
+                        "id": found_in,
+                        "title": documents[found_in]["title"],
+                        "relation": "unrecorded",
+                    }
+                )
             else:
                 for doc, rel_type in reversed(path):
-                    chain.append({"kind": "document", "id": doc, "title": documents[doc]["title"], "relation": rel_type})
-        chain.append({"kind": "capture", "id": occ["capture"], "title": captures[occ["capture"]]["title"], "relation": "found_in",
-                      "span": [occ["start"], occ["end"]]})
+                    chain.append(
+                        {"kind": "document", "id": doc, "title": documents[doc]["title"], "relation": rel_type}
+                    )
+        chain.append(
+            {
+                "kind": "capture",
+                "id": occ["capture"],
+                "title": captures[occ["capture"]]["title"],
+                "relation": "found_in",
+                "span": [occ["start"], occ["end"]],
+            }
+        )
         steps.extend({"occurrence": occ["position"], "step": n, **s} for n, s in enumerate(chain))
     return steps
 
@@ -89,7 +112,7 @@ def format_lineage(steps: list[dict]) -> str:
     lines = []
     for s in steps:
         if s["step"] == 0:
-            lines.append(f"occurrence {s['occurrence']}: {s['id']}  \"{s['title']}\"")
+            lines.append(f'occurrence {s["occurrence"]}: {s["id"]}  "{s["title"]}"')
             continue
         span = f" at {s['span'][0]}-{s['span'][1]}" if "span" in s else ""
         lines.append(f"{'  ' * s['step']}<- {s['relation']}: {s['id']}{span}  ({s['title']})")

@@ -21,7 +21,11 @@ import pyarrow as pa
 
 from ._common import TERMS, json_bytes, known, ni_uri, rows
 
-PROV, DCT, RDF = "http://www.w3.org/ns/prov#", "http://purl.org/dc/terms/", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+PROV, DCT, RDF = (
+    "http://www.w3.org/ns/prov#",
+    "http://purl.org/dc/terms/",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+)
 OWL = "http://www.w3.org/2002/07/owl#"
 PREFIXES = {"dcterms": DCT, "nc": TERMS, "owl": OWL, "prov": PROV, "rdf": RDF}
 
@@ -106,7 +110,9 @@ def _jsonld(statements: list[Triple]) -> dict:
 
 
 def _turtle_literal(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    escaped = (
+        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    )
     return f'"{escaped}"'
 
 

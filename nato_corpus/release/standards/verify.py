@@ -178,7 +178,7 @@ def decode_copy(path: str | Path, data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UsageError(
-            f"{path}: is not UTF-8 text (byte {exc.start} is {data[exc.start:exc.start + 1]!r}); "
+            f"{path}: is not UTF-8 text (byte {exc.start} is {data[exc.start : exc.start + 1]!r}); "
             "captures are UTF-8: convert the copy to UTF-8 and try again"
         ) from None
 
@@ -220,8 +220,16 @@ def anchors_from_annotations(data: bytes) -> list[Anchor]:
             quote, position = item["id"].rsplit("/occurrence/", 1)
             q, p = selectors["TextQuoteSelector"], selectors["TextPositionSelector"]
             result.append(
-                Anchor(quote, int(position), item["target"]["source"]["captureId"], p["start"], p["end"],
-                       q["exact"], q["prefix"], q["suffix"])
+                Anchor(
+                    quote,
+                    int(position),
+                    item["target"]["source"]["captureId"],
+                    p["start"],
+                    p["end"],
+                    q["exact"],
+                    q["prefix"],
+                    q["suffix"],
+                )
             )
     except (ValueError, KeyError, TypeError, StopIteration) as exc:
         raise UsageError(f"annotations.jsonld is not a nato-corpus annotation collection ({exc!r})") from None
