@@ -71,16 +71,19 @@ def fingerprint_of(modules: list) -> str:
     import pydantic_core
     import yaml
 
-    from .. import __version__, problems
+    from .. import problems
     from ..records.models import RECORD_TYPES, Corpus
 
-    try:
-        edtf_version = version("edtf")
-    except PackageNotFoundError:
-        edtf_version = "unknown"
+    def installed(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:  # a source tree that is not installed
+            return "unknown"
+
+    library, edtf_version = installed("nato-corpus"), installed("edtf")
     digest = hashlib.sha256()
     parts = {
-        "library": __version__,
+        "library": library,
         "python": list(sys.version_info[:2]),
         "entry": MAGIC.decode("ascii"),
         "pydantic": pydantic.VERSION,
