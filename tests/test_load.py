@@ -125,6 +125,25 @@ def test_version_not_bundled_is_downloaded(tmp_path, monkeypatch):
     assert tables("2.0.0") == list(TABLES)
 
 
+def test_a_cached_table_changed_after_it_verified_is_refused(tmp_path, monkeypatch):
+    """load() reuses a verified download by its record, but a table changed since (same size) is caught."""
+    import os
+
+    mirror = tmp_path / "mirror"
+    make_release(mirror, "2.0.0")
+    monkeypatch.setenv("NATO_CORPUS_URL", str(mirror))
+    download("2.0.0", trust_mirror=True)
+    monkeypatch.delenv("NATO_CORPUS_URL")
+    assert load("quotes", version="2.0.0").num_rows == TABLES["quotes"].num_rows
+    table = tmp_path / "cache" / "2.0.0" / "data" / "quotes.parquet"
+    data = bytearray(table.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # same size, other bytes
+    table.write_bytes(bytes(data))
+    os.utime(table, ns=(1, 1))
+    with pytest.raises(errors.DownloadError, match=r"data/quotes\.parquet has sha256 .* the descriptor says"):
+        load("quotes", version="2.0.0")
+
+
 def test_import_is_light():
     """Importing nato_corpus (and its load and download modules) imports no heavy library."""
     code = (

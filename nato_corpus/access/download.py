@@ -405,3 +405,32 @@ def _still_verified(folder: Path, pin: str | None) -> bool:
     if current is None or recorded != current:
         return False
     return pin is None or current["descriptor_sha256"] == pin
+
+
+def cached_release(version: str, files: tuple[str, ...]) -> Path | None:
+    """The cached copy of ``version`` when its descriptor and ``files`` are unchanged since they verified.
+
+    What ``load()`` needs of a downloaded release is its descriptor and one table: their
+    sizes and modification times are compared with the record made when the whole
+    release verified, without touching the release's other files. None when there is no
+    such record or anything differs (the caller then verifies the release in full).
+    """
+    try:
+        folder = cache_root() / version
+        marker = layout.regular_file(folder.parent, f"{MARKERS}/{version}.json")
+        if marker is None:
+            return None
+        recorded = layout.loads(marker.read_bytes(), marker.name)
+        for name in (layout.DESCRIPTOR, *files):
+            path = layout.regular_file(folder, name)
+            if path is None:
+                return None
+            found = path.stat()
+            if recorded["files"].get(name) != [found.st_size, found.st_mtime_ns]:
+                return None
+        pin = bundled.pin(version)
+    except (OSError, KeyError, TypeError, AttributeError, errors.NatoCorpusError, layout.FormatError):
+        return None
+    if pin is not None and recorded.get("descriptor_sha256") != pin:
+        return None
+    return folder

@@ -45,8 +45,12 @@ def load(table: str, version: str | None = None) -> pyarrow.Table:
         >>> quotes.schema.field("id").metadata[b"description"]  # doctest: +SKIP
         b'Identifier of a Quote: ...'
     """
-    folder, descriptor = _release(version)
+    expected = f"{layout.DATA}/{table}.parquet"
+    folder, descriptor = _release(version, only=(expected,))
     resource = _resource(descriptor, table, folder)
+    if resource.get("path") != expected:  # a table stored elsewhere: verify the release in full
+        folder, descriptor = _release(version)
+        resource = _resource(descriptor, table, folder)
     path = layout.regular_file(folder, str(resource.get("path")))
     if path is None:
         raise errors.NatoCorpusError(
@@ -142,9 +146,13 @@ def release_path(version: str | None = None) -> Path:
 # --- where releases are -------------------------------------------------------------
 
 
-def _release(version: str | None) -> tuple[Path, dict[str, Any]]:
-    """The local folder and parsed descriptor of ``version`` (default: the latest)."""
-    from .download import check_version, download
+def _release(version: str | None, only: tuple[str, ...] | None = None) -> tuple[Path, dict[str, Any]]:
+    """The local folder and parsed descriptor of ``version`` (default: the latest).
+
+    With ``only``, a downloaded release whose descriptor and those files are unchanged since
+    the release verified is used without checking its other files.
+    """
+    from .download import cached_release, check_version, download
 
     if version is not None and not layout.is_version(version):
         listed = ", ".join(versions()) or "none bundled or cached"
@@ -156,6 +164,12 @@ def _release(version: str | None) -> tuple[Path, dict[str, Any]]:
     shipped = bundled.release(version)
     if shipped is not None:
         return shipped, _bundled_descriptor(shipped, version)
+    cached = cached_release(version, only) if only is not None else None
+    if cached is not None:
+        try:
+            return cached, layout.read_descriptor(cached)[0]
+        except layout.FormatError:
+            pass  # changed after all: the full path below says what is wrong
     known = versions()
     if version not in known and not os.environ.get(URL_ENV):
         listed = ", ".join(known) or "none bundled or cached"

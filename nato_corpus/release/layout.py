@@ -13,6 +13,7 @@ and never through each other.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -117,30 +118,28 @@ def loads(data: bytes, what: str) -> Any:
     """Parse JSON from outside (an index, a descriptor): bounded in size and depth."""
     if len(data) > METADATA_CAP:
         raise FormatError(f"{what} is {len(data):,} bytes, more than the {METADATA_CAP:,} allowed")
-    depth = 0
-    deepest = 0
-    in_string = escaped = False
-    for byte in data:  # a cheap scan: refuse deep nesting before the recursive parser sees it
-        if in_string:
-            if escaped:
-                escaped = False
-            elif byte == 0x5C:
-                escaped = True
-            elif byte == 0x22:
-                in_string = False
-        elif byte == 0x22:
-            in_string = True
-        elif byte in (0x5B, 0x7B):
-            depth += 1
-            deepest = max(deepest, depth)
-            if deepest > MAX_JSON_DEPTH:
-                raise FormatError(f"{what} nests deeper than {MAX_JSON_DEPTH} levels")
-        elif byte in (0x5D, 0x7D):
-            depth -= 1
+    if data.count(b"[") + data.count(b"{") > MAX_JSON_DEPTH:
+        _check_depth(data, what)  # only JSON with that many brackets at all can nest that deep
     try:
         return json.loads(data.decode("utf-8"), parse_constant=_no_constant)
     except (UnicodeDecodeError, ValueError) as exc:
         raise FormatError(f"{what} is not valid UTF-8 JSON ({exc})") from None
+
+
+_JSON_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _check_depth(data: bytes, what: str) -> None:
+    """Refuse JSON nested deeper than MAX_JSON_DEPTH before the recursive parser sees it."""
+    depth = 0
+    for token in _JSON_TOKENS.finditer(data):  # strings are skipped whole; brackets counted
+        char = token.group()[:1]
+        if char in (b"[", b"{"):
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                raise FormatError(f"{what} nests deeper than {MAX_JSON_DEPTH} levels")
+        elif char in (b"]", b"}"):
+            depth -= 1
 
 
 def _no_constant(name: str) -> Any:
@@ -195,10 +194,22 @@ def regular_file(folder: Path, relative: str) -> Path | None:
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return None
+        if not stat.S_ISLNK(os.lstat(path).st_mode):  # the file itself is no link: its folder decides
+            return path if _inside(str(path.parent), str(folder)) else None
         inside = path.resolve().is_relative_to(folder.resolve())
     except (OSError, RuntimeError, ValueError):
         return None
     return path if inside else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _inside(directory: str, folder: str) -> bool:
+    """Whether ``directory`` (followed through any links) lies inside ``folder``.
+
+    Cached per folder of a release, so checking its thousands of files resolves each
+    folder once; a release being read is not rearranged underneath its reader.
+    """
+    return Path(directory).resolve().is_relative_to(Path(folder).resolve())
 
 
 def file_problem(folder: Path, entry: Entry) -> str | None:
