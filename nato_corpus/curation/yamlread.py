@@ -5,17 +5,31 @@ would keep the last silently), and aliases, tags, complex keys and deep nesting 
 refused before they can expand, construct objects or exhaust the stack. Plain scalars
 resolve through :mod:`.scalars` (YAML 1.1 as PyYAML reads it, timestamps kept as text,
 and the forms YAML 1.1 and 1.2 read differently refused).
+
+The same loop runs in C (``_yamlc.c``, built at install by hatch_build.py) for the common
+case, reading a file whose records are later checked (no positions): it hands anything
+unusual (tags, aliases, duplicate keys, refused scalars, syntax errors, deep nesting) back
+to the Python loop here, which reads the whole file again and explains the problem, and it
+resolves plain scalars with this module's own resolvers. Without a built extension, or with
+``NATO_CORPUS_PURE_PYTHON=1``, the Python loop reads everything, with the same results.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import yaml
 
+from ..errors import UsageError
 from ..problems import Problem
 from . import scalars
+
+#: set to 1 to read raw/ with the Python loop only (0 or unset: the C reader when built)
+PURE_PYTHON = "NATO_CORPUS_PURE_PYTHON"
 
 #: the deepest nesting of collections raw/ allows
 MAX_DEPTH = 32
@@ -106,6 +120,10 @@ def _parse(text: str, file: str, positions: bool) -> tuple[Any, dict | None, dic
     ``positions``. A refusal found without positions is found again with them, so its
     message can say where the first of two duplicate keys stands.
     """
+    if not positions:
+        fast = _fast_reader()
+        if fast is not None and (found := fast(text)) is not None:
+            return found[0], None, None, found[1]
     try:
         return _events(text, positions)
     except Refused as refused:
@@ -260,3 +278,39 @@ def _events(text: str, positions: bool) -> tuple[Any, dict | None, dict | None, 
             if positions and child is not None:
                 path = path + (child,)
     return root, values, keys, items
+
+
+_FAST: list = []  # [the C reader's read(), or None], decided on first use
+
+
+def _fast_reader():
+    """The C reader's ``read``, configured with this module's resolvers; None when it is not
+    built, not built from this source, cannot bind PyYAML's libyaml, or is turned off."""
+    if _FAST:
+        return _FAST[0]
+    wanted = os.environ.get(PURE_PYTHON, "").strip()
+    if wanted not in ("", "0", "1"):
+        raise UsageError(f"{PURE_PYTHON}={wanted[:40]!r}: expected 1 (read YAML in Python only) or 0")
+    _FAST.append(None if wanted == "1" else _load_extension())
+    return _FAST[0]
+
+
+def _load_extension():
+    try:
+        from . import _yamlc
+    except ImportError:
+        return None
+    source = Path(__file__).with_name("_yamlc.c")
+    try:  # a build left from older source never stands in for this one
+        current = hashlib.sha256(source.read_bytes()).hexdigest() == _yamlc.SOURCE_DIGEST
+    except OSError:
+        current = True  # installed without its source: the wheel built them together
+    if not current:
+        return None
+    _yamlc.configure(_SHORT_PLAIN, _short_plain, _plain, _IMPLICIT, _SHORT, MAX_DEPTH)
+    return _yamlc.read
+
+
+def reader_in_use() -> str:
+    """Which loop reads raw/ files: "c" or "python" (for reports and benchmarks)."""
+    return "c" if _fast_reader() is not None else "python"
