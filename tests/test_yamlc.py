@@ -63,7 +63,7 @@ def python_read(text: str):
         data, _, _, items = yamlread._events(text, False)
     except yamlread.Refused as refused:
         return refused.problem
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, UnicodeError) as exc:  # UnicodeError: text that is not UTF-8 at all
         return exc
     return data, items
 
@@ -122,6 +122,7 @@ def test_a_generated_corpus_reads_the_same(fast, tmp_path: Path):
         ("- a: 1\n---\n- b: 2\n", False),  # two documents
         ("- " + "[" * 40 + "1" + "]" * 40 + "\n", False),  # nested too deep
         ("- a: 1\n\tb: 2\n", False),  # a tab as indentation
+        ("- a: \ud800\n", False),  # a lone surrogate (not UTF-8)
     ],
 )
 def test_unusual_files_go_back_to_the_python_loop(fast, text: str, python_reads: bool):

@@ -85,8 +85,12 @@ static PyObject *read_text(PyObject *Py_UNUSED(self), PyObject *text)
     }
     Py_ssize_t size;
     const char *bytes = PyUnicode_AsUTF8AndSize(text, &size);
-    if (bytes == NULL)
-        return NULL;
+    if (bytes == NULL) { /* a lone surrogate: not UTF-8, for the Python loop to refuse */
+        if (!PyErr_ExceptionMatches(PyExc_Exception))
+            return NULL;
+        PyErr_Clear();
+        Py_RETURN_NONE;
+    }
     frame *stack = PyMem_Malloc(sizeof(frame) * (size_t)(max_depth + 1));
     if (stack == NULL)
         return PyErr_NoMemory();
