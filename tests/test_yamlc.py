@@ -255,3 +255,25 @@ def test_a_build_without_a_compiler_says_so_and_leaves_no_stale_reader(tmp_path:
     said = capsys.readouterr().err
     assert "C YAML reader was not built" in said and "pure-Python" in said and "libyaml-dev" in said
     assert not stale.exists()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- probe_key: `x",  # a syntax error just after a key
+        "- probe_key: *a",  # an alias just after a key
+        "- probe_key: !x 1",  # a tag just after a key
+        "- [1, {probe_key: x, probe_key: y}]",  # a duplicate key
+    ],
+)
+def test_a_file_handed_back_keeps_every_value_it_made_alive(fast, text: str):
+    """A file handed back midway (here just after a key) releases each value it made exactly once:
+    the shared, cached key keeps its reference count over many reads."""
+    import sys
+
+    fast("- probe_key: 1\n")  # the key is now a shared value in the cache of short plain scalars
+    key = yamlread._SHORT_PLAIN["probe_key"]
+    before = sys.getrefcount(key)
+    for _ in range(200):
+        assert fast(text) is None
+    assert sys.getrefcount(key) == before

@@ -114,12 +114,12 @@ static PyObject *read_text(PyObject *Py_UNUSED(self), PyObject *text)
     int is_map = 0, depth = 0, documents = 0, done = 0, fallback = 0;
 
     while (!done) {
+        value = NULL; /* what this event makes, ours until it is placed */
         if (!api.parse(&parser, &event)) {
             fallback = 1;
             break;
         }
         int opened = 0, opened_map = 0;
-        value = NULL;
         switch (event.type) {
         case YAML_STREAM_END_EVENT:
             done = 1;
@@ -206,7 +206,7 @@ static PyObject *read_text(PyObject *Py_UNUSED(self), PyObject *text)
                     fallback = 1;
                     break;
                 }
-                key = value;
+                key = value; /* the key owns it now */
                 continue;
             }
             int failed = PyDict_SetItem(container, key, value);
