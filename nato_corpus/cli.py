@@ -70,14 +70,15 @@ def cmd_validate(args) -> int:
     """
     from pathlib import Path
 
-    from .curation.cache import default_dir
-    from .curation.validate import validate
-    from .release.check import check_release
-
     path = Path(args.path)
     if path.name == "datapackage.json" or (path / "datapackage.json").is_file():
+        from .release.check import check_release  # a release needs no YAML, pydantic or raw/ checks
+
         report = check_release(path)
     else:
+        from .curation.cache import default_dir
+        from .curation.validate import validate
+
         report = validate(path, cache_dir=None if args.no_cache else default_dir())
     print(format_report(report, args.format))
     return EXIT_OK if report.ok else EXIT_PROBLEMS

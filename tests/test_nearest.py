@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nato_corpus.curation import nearest
 from nato_corpus.curation.nearest import Suggester, closest_text
@@ -75,3 +77,87 @@ def test_large_and_small_id_lists_agree(many_ids, monkeypatch):
     shortlisted = [Suggester(many_ids).suggest(ref) for ref in refs]
     monkeypatch.setattr(nearest, "EXACT_IDS", len(many_ids))
     assert shortlisted == [Suggester(many_ids).suggest(ref) for ref in refs]
+
+
+def _one_at_a_time(ids: list[str], refs: list[str]) -> list[str | None]:
+    suggester = Suggester(ids)
+    return [suggester.suggest(ref) for ref in refs]
+
+
+def _prepared(ids: list[str], refs: list[str]) -> list[str | None]:
+    suggester = Suggester(ids)
+    suggester.prepare(refs)
+    assert set(refs) <= set(suggester._memo), "prepare left references to be searched one at a time"
+    return [suggester.suggest(ref) for ref in refs]
+
+
+def _edited(draw, text: str, edits: int) -> str:
+    for _ in range(draw(st.integers(0, edits))):
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] + draw(st.sampled_from(["", "a", "b", "c"])) + text[at + draw(st.integers(0, 1)) :]
+    return text
+
+
+@st.composite
+def _near_ids(draw) -> list[str]:
+    """Ids over few letters, most an edit or two from one another: equal scores and ties for the shortlist."""
+    base = draw(st.text("ab:", min_size=4, max_size=14))
+    return [
+        _edited(draw, base, 2) if draw(st.booleans()) else draw(st.text("ab:", max_size=12))
+        for _ in range(draw(st.integers(1, 40)))
+    ]
+
+
+@st.composite
+def _refs_near(draw, ids: list[str]) -> list[str]:
+    """References that are ids with an edit or two, or anything short."""
+    return [
+        _edited(draw, draw(st.sampled_from(ids)), 2) if draw(st.booleans()) else draw(st.text("abc:", max_size=12))
+        for _ in range(draw(st.integers(2, 30)))
+    ]
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data(), ids=_near_ids())
+def test_prepared_suggestions_are_the_one_at_a_time_ones(data, ids):
+    """Scoring all references at once gives each the suggestion it gets alone (shortlists, ties, cutoffs)."""
+    refs = data.draw(_refs_near(ids))
+    with pytest.MonkeyPatch.context() as patch:  # the bulk path for lists this small
+        patch.setattr(nearest, "EXACT_IDS", 0)
+        patch.setattr(nearest, "BULK_WORK", 0)
+        patch.setattr(nearest, "BULK_CELLS", 37)  # several chunks
+        patch.setattr(nearest, "SHORTLIST", 2)  # so that which ids make the shortlist, and ties, matter
+        assert _prepared(ids, refs) == _one_at_a_time(ids, refs)
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_prepared_suggestions_agree_among_thousands_of_ids(many_ids, seed):
+    """3,000 ids and 600 references one to three edits off (or from elsewhere): the same answers either way."""
+    rng = random.Random(seed)
+    letters = "abcdefghijklmnopqrstuvwxyz-:0123456789"
+    refs = []
+    for _ in range(600):
+        ref = rng.choice(many_ids)
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(ref))
+            ref = rng.choice(
+                [
+                    ref[:at] + ref[at + 1 :],
+                    ref[:at] + rng.choice(letters) + ref[at:],
+                    ref[:at] + rng.choice(letters) + ref[at + 1 :],
+                ]
+            )
+        refs.append(
+            ref if rng.random() < 0.9 else "actor:" + "".join(rng.choice(letters) for _ in range(rng.randint(3, 40)))
+        )
+    prepared = _prepared(many_ids, refs)
+    assert prepared == _one_at_a_time(many_ids, refs)
+    assert sum(found is not None for found in prepared) > 300  # most are recognised: the test compares answers
+
+
+def test_few_references_are_left_to_one_at_a_time(many_ids):
+    """Below BULK_WORK nothing is scored ahead (loading numpy would cost more); the answers are the same."""
+    suggester = Suggester(many_ids)
+    suggester.prepare([many_ids[0][:-1] + "q"])
+    assert suggester._memo == {}
+    assert suggester.suggest(many_ids[0][:-1] + "q") == many_ids[0]

@@ -11,8 +11,6 @@ import argparse
 import json
 import sys
 
-from ..curation import workbench
-
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 
 
@@ -43,6 +41,8 @@ def cmd_capture_add(args) -> int:
       nato-corpus capture add page.txt
       nato-corpus capture add page.txt --url https://example.org/page --captured 2025-08-24 --site "Example"
     """
+    from ..curation import workbench  # pydantic and the models: only when a curation command runs
+
     added = workbench.add_capture(
         args.raw, args.file, url=args.url, captured=args.captured, site=args.site, name=args.name
     )
@@ -85,6 +85,8 @@ def cmd_quotes_unrecorded(args) -> int:
       nato-corpus quotes unrecorded
       nato-corpus quotes unrecorded 005_0123456789abcdef --format yaml >> raw/quotes/005_0123456789abcdef.yaml
     """
+    from ..curation import workbench  # pydantic and the models: only when a curation command runs
+
     found = workbench.unrecorded(args.raw, args.captures or None)
     if args.format == "json":
         print(json.dumps([item.to_dict() for item in found], indent=2, ensure_ascii=False))
@@ -122,6 +124,8 @@ def cmd_span(args) -> int:
       nato-corpus span 004_6eafe75497ea838c "from San Francisco to Vladivostok"
       nato-corpus span capture:000_798c41430acaf32a "really pissed off" --format json
     """
+    from ..curation import workbench  # pydantic and the models: only when a curation command runs
+
     try:
         spans = workbench.find_span(args.raw, args.capture, args.words)
     except workbench.NotFound as exc:

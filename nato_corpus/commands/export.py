@@ -11,11 +11,12 @@ import argparse
 import json
 import sys
 from pathlib import Path, PurePosixPath
-from typing import Any
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any
 
 from ..errors import NatoCorpusError, UsageError
+
+if TYPE_CHECKING:  # pyarrow loads when a command reads a release, not with the parser
+    import pyarrow as pa
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
@@ -26,6 +27,7 @@ def _read_release(release_dir: str | Path) -> tuple[dict[str, pa.Table], dict[st
     Reads ``datapackage.json`` and every resource's Parquet file it lists; a path outside
     the folder, a missing file or an unreadable one is refused with a message.
     """
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     folder = Path(release_dir)

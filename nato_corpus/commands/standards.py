@@ -10,17 +10,20 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-
-import pyarrow as pa
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
+
+if TYPE_CHECKING:  # pyarrow loads when a command reads a release, not with the parser
+    import pyarrow as pa
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 
 
 def read_release(release: str | None) -> tuple[dict[str, pa.Table], dict, Path]:
     """(tables, descriptor, folder) of a release folder, or of the bundled latest release."""
+    import pyarrow.parquet as pq
+
     if release is None:
         from ..access.load import release_path
 
@@ -99,6 +102,7 @@ def cmd_verify_capture(args) -> int:
 
 def anchors_for(tables: dict[str, pa.Table], captures: dict[str, str]):
     """Anchors for the captures whose texts are at hand (the others are skipped)."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     from ..release.standards.annotations import anchors

@@ -110,29 +110,47 @@ def check_unique_ids(index: Index) -> Iterator[Problem]:
         )
 
 
+def _prepare_suggestions(index: Index, refs: list[str], cache: dict) -> None:
+    """Build the Suggester of each kind that a reference misses, and score all its misses at once."""
+    missed: dict[str, list[str]] = {}
+    for ref in refs:
+        if ref not in index.by_id and ref not in index.invalid_ids:
+            missed.setdefault(PREFIX_KIND[ref.split(":", 1)[0]], []).append(ref)
+    for kind, dangling in missed.items():
+        cache[kind] = Suggester([i.record.id for i in index.located.get(kind, [])])
+        cache[kind].prepare(dangling)
+
+
 def check_references(index: Index) -> Iterator[Problem]:
     cache: dict = {}
     known, invalid_ids = index.by_id, index.invalid_ids
-    for items in index.located.values():
-        for item in items:
-            own = item.record.id
-            if all(ref != own and (ref in known or ref in invalid_ids) for ref in referenced_ids(item.record)):
-                continue  # the common case; otherwise find which path is wrong
-            for path, ref in references(item.record):
-                if ref == item.record.id:
-                    yield _problem(
-                        "self-reference",
-                        f"{'.'.join(map(str, path))} = {ref!r} refers to the record itself",
-                        item,
-                        path,
-                    )
-                    continue
-                message = _dangling_message(index, path, ref, cache)
-                if message:
-                    yield _problem("dangling-reference", message, item, path)
+    suspects = [  # the common case refers to known records only; otherwise find which path is wrong
+        item
+        for items in index.located.values()
+        for item in items
+        if not all(
+            ref != item.record.id and (ref in known or ref in invalid_ids) for ref in referenced_ids(item.record)
+        )
+    ]
     # records that failed their schema: their readable references are checked too
-    for entry in index.invalid:
-        for path, ref in raw_references(entry.kind, entry.data):
+    raw = [(entry, list(raw_references(entry.kind, entry.data))) for entry in index.invalid]
+    refs = [ref for item in suspects for ref in referenced_ids(item.record)]
+    _prepare_suggestions(index, refs + [ref for _, found in raw for _, ref in found], cache)
+    for item in suspects:
+        for path, ref in references(item.record):
+            if ref == item.record.id:
+                yield _problem(
+                    "self-reference",
+                    f"{'.'.join(map(str, path))} = {ref!r} refers to the record itself",
+                    item,
+                    path,
+                )
+                continue
+            message = _dangling_message(index, path, ref, cache)
+            if message:
+                yield _problem("dangling-reference", message, item, path)
+    for entry, found in raw:
+        for path, ref in found:
             message = _dangling_message(index, path, ref, cache)
             if message:
                 line, column = entry.where(path)

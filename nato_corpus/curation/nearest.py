@@ -13,13 +13,15 @@ ones are narrowed first:
 * ``Suggester``: beyond ``EXACT_IDS`` ids, rapidfuzz (C++) ranks every id by its Indel
   similarity to the broken reference, and difflib compares only the ``SHORTLIST`` best
   with it, as before. difflib's ratio never exceeds the Indel similarity, so no id it
-  would accept is cut by the shortlist's cutoff.
+  would accept is cut by the shortlist's cutoff. ``Suggester.prepare`` scores all the
+  broken references of a kind against the ids in one matrix first, with the same answers.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections import Counter
+from collections.abc import Iterable
 
 #: text length x quotation length below which difflib compares them whole (as always)
 EXACT_WORK = 20_000_000
@@ -34,6 +36,10 @@ SHORTLIST = 8
 #: rapidfuzz's ratio (0-100) below which an id is not shortlisted: difflib's ratio never
 #: exceeds it, so an id under 80 could not pass difflib's cutoff of 0.8 either
 SHORTLIST_CUTOFF = 80
+#: references x ids from which ``Suggester.prepare`` scores them at once (numpy takes ~0.2 s to load)
+BULK_WORK = 1_000_000
+#: distances computed in one call when many references are prepared (4 bytes each)
+BULK_CELLS = 4_000_000
 #: windows scored around each candidate start once the quotation is long
 LONG_QUOTE = 400
 
@@ -107,30 +113,91 @@ def _best(text: str, quote: str, tries: list[tuple[int, int]], best: tuple[float
 
 
 class Suggester:
-    """ "Did you mean" for ids of one kind: the closest id, if any is at least 80% alike."""
+    """ "Did you mean" for ids of one kind: the closest id, if any is at least 80% alike.
+
+    ``suggest`` answers one reference; ``prepare`` works out the answers for many
+    references at once, the same answers, so that a corpus with thousands of broken
+    references costs one matrix of distances instead of thousands of searches.
+    """
 
     def __init__(self, ids: list[str]):
         self.ids = ids
         self._memo: dict[str, str | None] = {}
         self._by_length: dict[int, list[str]] | None = None
+        self._near: dict[int, list[str]] = {}
 
-    def _shortlist(self, ref: str) -> list[str]:
-        from rapidfuzz import fuzz, process
-
+    def _near_ids(self, size: int) -> list[str]:
+        """The ids whose length allows a ratio of 0.8 with a reference of ``size`` characters, shortest first."""
         if self._by_length is None:
             self._by_length = {}
             for known in self.ids:
                 self._by_length.setdefault(len(known), []).append(known)
-        # a ratio of 0.8 needs 2 x shorter / (sum of lengths) >= 0.8: lengths within 2/3 to 3/2
-        near = [
-            known for size in range(len(ref) * 2 // 3, len(ref) * 3 // 2 + 2) for known in self._by_length.get(size, ())
-        ]
+        near = self._near.get(size)
+        if near is None:
+            # a ratio of 0.8 needs 2 x shorter / (sum of lengths) >= 0.8: lengths within 2/3 to 3/2
+            near = self._near[size] = [
+                known for length in range(size * 2 // 3, size * 3 // 2 + 2) for known in self._by_length.get(length, ())
+            ]
+        return near
+
+    @staticmethod
+    def _shortlist(ref: str, near: list[str]) -> list[str]:
+        """The ``SHORTLIST`` ids of ``near`` most alike to ``ref`` by rapidfuzz's ratio (ties: first in ``near``)."""
+        from rapidfuzz import fuzz, process
+
         found = process.extract(ref, near, scorer=fuzz.ratio, limit=SHORTLIST, score_cutoff=SHORTLIST_CUTOFF)
         return [known for known, _, _ in found]
 
+    @staticmethod
+    def _closest(ref: str, candidates: list[str]) -> str | None:
+        close = difflib.get_close_matches(ref, candidates, n=1, cutoff=0.8)
+        return close[0] if close else None
+
     def suggest(self, ref: str) -> str | None:
+        """The id ``ref`` was most likely meant to be, or None."""
         if ref not in self._memo:
-            candidates = self.ids if len(self.ids) <= EXACT_IDS else self._shortlist(ref)
-            close = difflib.get_close_matches(ref, candidates, n=1, cutoff=0.8)
-            self._memo[ref] = close[0] if close else None
+            if len(self.ids) <= EXACT_IDS:
+                self._memo[ref] = self._closest(ref, self.ids)
+            else:
+                self._memo[ref] = self._closest(ref, self._shortlist(ref, self._near_ids(len(ref))))
         return self._memo[ref]
+
+    def prepare(self, refs: Iterable[str]) -> None:
+        """Work out the suggestions for many references at once; ``suggest`` then answers from memory.
+
+        Beyond ``EXACT_IDS`` ids, the references of one length are scored against every
+        id of a near length in one call (rapidfuzz's ``cdist``, in C++: whole Indel
+        distances, no rounding). Ids that cannot reach the shortlist's cutoff are dropped
+        with a point to spare, and the shortlist is then drawn from the rest exactly as
+        ``suggest`` draws it from all (dropping ids under the cutoff, in order, changes
+        neither which ids pass nor how ties fall), so every answer is the same.
+        Without numpy (``cdist`` returns arrays) nothing is prepared.
+        """
+        pending: dict[int, list[str]] = {}
+        for ref in dict.fromkeys(refs):
+            if ref not in self._memo:
+                pending.setdefault(len(ref), []).append(ref)
+        if len(self.ids) <= EXACT_IDS or sum(map(len, pending.values())) * len(self.ids) < BULK_WORK:
+            return  # one at a time costs less than loading numpy
+        try:
+            import numpy
+        except ImportError:  # pragma: no cover - numpy comes with pyarrow's and the test extras
+            return
+        from rapidfuzz import process
+        from rapidfuzz.distance import Indel
+
+        for size, group in sorted(pending.items()):
+            near = self._near_ids(size)
+            if not near:
+                self._memo.update(dict.fromkeys(group))
+                continue
+            # ratio = 100 (total - distance) / total reaches the cutoff less a point while
+            # distance <= (101 - cutoff) x total / 100: the largest such distance, per id
+            limits = numpy.array([(101 - SHORTLIST_CUTOFF) * (size + len(known)) // 100 for known in near])
+            rows = max(1, BULK_CELLS // len(near))
+            for first in range(0, len(group), rows):
+                chunk = group[first : first + rows]
+                within = process.cdist(chunk, near, scorer=Indel.distance, dtype=numpy.int32) <= limits
+                for ref, row in zip(chunk, within, strict=True):
+                    candidates = [near[j] for j in numpy.flatnonzero(row)]
+                    self._memo[ref] = self._closest(ref, self._shortlist(ref, candidates)) if candidates else None

@@ -86,12 +86,11 @@ class TableCheck:
 
     def field(self, f: dict, column) -> None:
         import pyarrow as pa
-        import pyarrow.compute as pc
 
         name, kind = f["name"], f.get("type", "any")
         arrow = column.type
         if pa.types.is_dictionary(arrow):
-            column = column.cast(arrow.value_type)
+            column = _cast(column, arrow.value_type)
             arrow = arrow.value_type
         item = f.get("x_arrayItem")
         if not _type_ok(kind, arrow, item):
@@ -102,27 +101,27 @@ class TableCheck:
             return
         constraints = f.get("constraints") or {}
         if constraints.get("required") and column.null_count:
-            self.add(f"{name} is required but null", _rows(pc.is_null(column)))
+            self.add(f"{name} is required but null", _rows(_k("is_null", column)))
         if item is not None:
             least = f.get("x_minItems")
-            lengths = pc.list_value_length(column)
-            if least and column.null_count < len(column) and pc.min_max(lengths)["min"].as_py() < least:
+            lengths = _k("list_value_length", column)
+            if least and column.null_count < len(column) and _k("min_max", lengths)["min"].as_py() < least:
                 self.add(
                     f"{name} has fewer than {least} items",
                     [i for i, n in enumerate(lengths.to_pylist()) if n is not None and n < least],
                 )
             self.values(
                 name,
-                pc.list_flatten(column),
+                _k("list_flatten", column),
                 item.get("constraints") or {},
-                pc.list_parent_indices(column),
+                _k("list_parent_indices", column),
             )
         else:
             self.values(name, column, constraints, None)
 
     def values(self, name: str, values, constraints: dict, parents) -> None:
         import pyarrow as pa
-        import pyarrow.compute as pc
+        from pyarrow._compute import MatchSubstringOptions
 
         def rows(hits: list[int]) -> list[int]:
             if parents is None:
@@ -137,21 +136,22 @@ class TableCheck:
             return
         if "enum" in constraints:
             allowed = set(constraints["enum"])
-            if any(v is not None and v not in allowed for v in pc.unique(values).to_pylist()):
+            if any(v is not None and v not in allowed for v in _k("unique", values).to_pylist()):
                 self.add(f"{name} is not one of {constraints['enum']}", where(lambda v: v not in allowed))
         text = pa.types.is_string(values.type) or pa.types.is_large_string(values.type)
         if "pattern" in constraints and text:
-            mismatch = pc.invert(pc.match_substring_regex(values, f"^(?:{constraints['pattern']})$"))
+            pattern = MatchSubstringOptions(f"^(?:{constraints['pattern']})$")
+            mismatch = _k("invert", _k("match_substring_regex", values, options=pattern))
             self.add(
                 f"{name} does not match the pattern {constraints['pattern']!r}",
                 rows(_rows(mismatch)),
             )
         if "minLength" in constraints and text:
             least = constraints["minLength"]
-            if pc.min_max(pc.utf8_length(values))["min"].as_py() < least:
+            if _k("min_max", _k("utf8_length", values))["min"].as_py() < least:
                 self.add(f"{name} is shorter than {least}", where(lambda v: len(v) < least))
         if "minimum" in constraints or "maximum" in constraints:
-            bounds = pc.min_max(values)
+            bounds = _k("min_max", values)
             low, high = constraints.get("minimum"), constraints.get("maximum")
             if low is not None and bounds["min"].as_py() < low:
                 self.add(f"{name} is below {low}", where(lambda v: v < low))
@@ -159,12 +159,13 @@ class TableCheck:
                 self.add(f"{name} is above {high}", where(lambda v: v > high))
 
     def unique(self) -> None:
-        import pyarrow.compute as pc
+        from pyarrow._compute import CountOptions
 
         if not self.primary or any(k not in self.table.column_names for k in self.primary):
             return
         if len(self.primary) == 1 and (
-            pc.count_distinct(self.table.column(self.primary[0]), mode="all").as_py() == self.table.num_rows
+            _k("count_distinct", self.table.column(self.primary[0]), options=CountOptions(mode="all")).as_py()
+            == self.table.num_rows
         ):
             return
         keys = list(zip(*(self.table.column(k).to_pylist() for k in self.primary), strict=True))
@@ -182,7 +183,7 @@ class TableCheck:
 
     def foreign_keys(self) -> None:
         import pyarrow as pa
-        import pyarrow.compute as pc
+        from pyarrow._compute import SetLookupOptions
 
         for fk in self.schema.get("foreignKeys", []) or []:
             fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
@@ -200,10 +201,11 @@ class TableCheck:
                 values = self.table.column(fields[0])
                 keys = target.column(ref_fields[0])
                 if pa.types.is_dictionary(values.type):
-                    values = values.cast(values.type.value_type)
+                    values = _cast(values, values.type.value_type)
                 if pa.types.is_dictionary(keys.type):
-                    keys = keys.cast(keys.type.value_type)
-                mask = pc.and_(pc.is_valid(values), pc.invert(pc.is_in(values, value_set=pc.unique(keys))))
+                    keys = _cast(keys, keys.type.value_type)
+                known = SetLookupOptions(value_set=_k("unique", keys))
+                mask = _k("and", _k("is_valid", values), _k("invert", _k("is_in", values, options=known)))
                 hits = _rows(mask)
                 shown = [values[i].as_py() for i in hits]
             else:
@@ -225,9 +227,25 @@ class TableCheck:
 
 def _rows(mask) -> list[int]:
     """Indices of the rows where a boolean array is true (nulls count as false)."""
-    import pyarrow.compute as pc
+    return _k("indices_nonzero", mask).to_pylist()
 
-    return pc.indices_nonzero(mask).to_pylist()
+
+def _k(name: str, *args, options=None):
+    """Arrow's compute function ``name`` called directly: importing ``pyarrow.compute``
+    builds a Python wrapper for each of its hundreds of functions, about 0.15 s of a
+    release check; each call here passes what that wrapper would (the kernel's defaults
+    unless ``options`` is given).
+    """
+    from pyarrow._compute import call_function
+
+    return call_function(name, list(args), options)
+
+
+def _cast(values, target):
+    """``values.cast(target)`` (a safe cast, as pyarrow's own), without importing ``pyarrow.compute``."""
+    from pyarrow._compute import CastOptions
+
+    return _k("cast", values, options=CastOptions.safe(target))
 
 
 def _type_ok(kind: str, arrow, item: dict | None) -> bool:
