@@ -205,3 +205,28 @@ def test_an_invalid_descriptor_is_reported(dist):
     assert any("name = 'Not A Name'" in m for m in messages)
     assert any("'../outside.parquet'" in m for m in messages)
     assert any("primaryKey ['nope']" in m for m in messages)
+
+
+def test_table_checks_run_on_the_public_compute_module_too(dist, monkeypatch):
+    """Where a pyarrow release has no private compute module, the checks use pyarrow.compute and
+    report the same problems (here a broken foreign key, a pattern and a duplicate key)."""
+    import sys
+
+    from nato_corpus.release import tablecheck
+
+    rewrite(dist / VERSION / "data" / "actors.parquet", lambda t: replace_column(t, "id", ["actor:x"] * t.num_rows))
+    rewrite(
+        dist / VERSION / "data" / "events.parquet",
+        lambda t: replace_column(t, "participants", [["actor:first-minister", "Bill"]]),
+    )
+    expected = check_release(dist / VERSION).to_dict()
+    assert len([p for p in expected["problems"] if p["code"] == "release-table"]) >= 3
+    import pyarrow.compute  # noqa: F401  (loaded before the private module is hidden)
+
+    tablecheck._compute.cache_clear()
+    monkeypatch.setitem(sys.modules, "pyarrow._compute", None)  # import fails
+    try:
+        assert tablecheck._compute().__name__ == "pyarrow.compute"
+        assert check_release(dist / VERSION).to_dict() == expected
+    finally:
+        tablecheck._compute.cache_clear()

@@ -96,3 +96,11 @@ def test_cli_prints_citation(capsys):
     assert args.func(args) == 0
     tables, descriptor, _ = release()
     assert capsys.readouterr().out == cite(tables, descriptor, RECORDS[0], style="apa")
+
+
+def test_the_command_line_offers_exactly_the_citation_styles():
+    """`nato-corpus cite --style` offers the styles cite() knows, no more and no fewer."""
+    from nato_corpus.commands.standards import CITE_STYLES
+    from nato_corpus.release.standards.citation import STYLES
+
+    assert CITE_STYLES == STYLES

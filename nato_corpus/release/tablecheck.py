@@ -6,6 +6,7 @@ per-row Python unless something is wrong. Used by ``check``.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from pathlib import Path
 
@@ -121,7 +122,8 @@ class TableCheck:
 
     def values(self, name: str, values, constraints: dict, parents) -> None:
         import pyarrow as pa
-        from pyarrow._compute import MatchSubstringOptions
+
+        MatchSubstringOptions = _compute().MatchSubstringOptions
 
         def rows(hits: list[int]) -> list[int]:
             if parents is None:
@@ -159,7 +161,7 @@ class TableCheck:
                 self.add(f"{name} is above {high}", where(lambda v: v > high))
 
     def unique(self) -> None:
-        from pyarrow._compute import CountOptions
+        CountOptions = _compute().CountOptions
 
         if not self.primary or any(k not in self.table.column_names for k in self.primary):
             return
@@ -183,7 +185,8 @@ class TableCheck:
 
     def foreign_keys(self) -> None:
         import pyarrow as pa
-        from pyarrow._compute import SetLookupOptions
+
+        SetLookupOptions = _compute().SetLookupOptions
 
         for fk in self.schema.get("foreignKeys", []) or []:
             fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
@@ -236,16 +239,27 @@ def _k(name: str, *args, options=None):
     release check; each call here passes what that wrapper would (the kernel's defaults
     unless ``options`` is given).
     """
-    from pyarrow._compute import call_function
-
-    return call_function(name, list(args), options)
+    return _compute().call_function(name, list(args), options)
 
 
 def _cast(values, target):
     """``values.cast(target)`` (a safe cast, as pyarrow's own), without importing ``pyarrow.compute``."""
-    from pyarrow._compute import CastOptions
+    return _k("cast", values, options=_compute().CastOptions.safe(target))
 
-    return _k("cast", values, options=CastOptions.safe(target))
+
+@functools.cache
+def _compute():
+    """Arrow's compute layer: its Cython module (options classes and ``call_function``, no
+    wrappers built), or the public ``pyarrow.compute``, which holds the same names, should a
+    pyarrow release move the private one."""
+    try:
+        import pyarrow._compute as compute
+
+        compute.call_function, compute.CastOptions, compute.CountOptions  # noqa: B018
+        compute.SetLookupOptions, compute.MatchSubstringOptions  # noqa: B018
+    except (ImportError, AttributeError):
+        import pyarrow.compute as compute
+    return compute
 
 
 def _type_ok(kind: str, arrow, item: dict | None) -> bool:
