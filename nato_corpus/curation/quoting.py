@@ -45,6 +45,8 @@ _NOT_AFTER_WORD = frozenset("\u2018\u201a'")
 #: marks that are apostrophes between two letters or digits
 _APOSTROPHES = frozenset("\u2019\u2018'")
 MARKS = frozenset("".join(PAIRS) + "".join(PAIRS.values()))
+#: any one mark: a paragraph is scanned from mark to mark, never character by character
+_MARK = re.compile("[" + re.escape("".join(sorted(MARKS))) + "]")
 _PARAGRAPH = re.compile(r"\n[^\S\n]*\n")
 
 
@@ -83,10 +85,8 @@ def quoted_runs(text: str) -> list[Run]:
 
 def _paragraph_runs(text: str, lo: int, hi: int) -> Iterable[Run]:
     stack: list[tuple[str, int]] = []  # (opening mark, offset after it)
-    for i in range(lo, hi):
-        char = text[i]
-        if char not in MARKS:
-            continue
+    for mark in _MARK.finditer(text, lo, hi):
+        i, char = mark.start(), mark.group()
         if char in _APOSTROPHES and _apostrophe(text, i):
             continue
         symmetric = char in _SYMMETRIC
