@@ -21,6 +21,7 @@ stop, an ellipsis, the spaces some captures put inside the marks).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -136,6 +137,19 @@ def recorded(run: Run, spans: Iterable[tuple[int, int]]) -> bool:
             outside = run.text[: start - run.start] + run.text[end - run.start :]
             if _residue(outside):
                 return True
+    return False
+
+
+def recorded_in(runs: list[Run], starts: list[int], start: int, end: int) -> bool:
+    """Whether a run of ``runs`` records ``text[start:end]`` (``enclosing(...) is not None``).
+
+    ``starts`` are the runs' starts (``runs`` is in order of them): only the runs that start
+    at or before ``start`` can hold the span, and the nearest is tried first.
+    """
+    for k in range(bisect.bisect_right(starts, start) - 1, -1, -1):
+        run = runs[k]
+        if end <= run.end and recorded(run, [(start, end)]):
+            return True
     return False
 
 

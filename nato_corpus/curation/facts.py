@@ -1,0 +1,214 @@
+"""Compact facts of record files for the quick verdict, and the cache that keeps them between runs.
+
+``Facts`` holds what the cross-record rules need of one record file's records, as flat
+columns of plain values (no objects, no nesting: see ``COLUMNS``), so that a whole
+corpus's facts are a few long lists that JSON reads and checks quickly.
+
+``FactsCache`` keeps facts in the validation cache's folder (``cache.Cache``: header,
+checksum and folder checks), in two forms:
+
+- the *pack* of a corpus (keyed on its folder): the facts of every record file of the last
+  run that found the corpus clean, each file's share still keyed on its content, and the
+  captures that run checked (``verified``: capture id -> [sha256, characters]). A pack
+  leaves out the quotations' words: every span in it was found, in quotation marks, in a
+  capture that run checked, and stays found while that capture's record and text are
+  unchanged (the quick path re-reads a file whose capture changed). A pack is written only
+  after a clean verdict, and only when many files were answered from outside it.
+- one entry per record file (``<kind>.facts``, keyed on its content, words kept) for
+  the few files read afresh between two packs: only those are written.
+
+Everything read back is checked column by column (types, widths, counts that add up);
+anything else is a miss, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+#: column -> the allowed types of each part of one entry (an entry is that many values in a row)
+COLUMNS: dict[str, tuple[tuple[type, ...], ...]] = {
+    "ids": ((str,),),
+    "refs": ((str,),),
+    # id, file, sha256, bytes, characters
+    "captures": ((str,), (str,), (str,), (int,), (int,)),
+    # id, capture or None, latest day (an ordinal) or None, whether it is a reader comment
+    "documents": ((str,), (str, type(None)), (int, type(None)), (bool,)),
+    # document, the document it derives from
+    "edges": ((str,), (str,)),
+    "evidence": ((str,),),
+    # words (None in a pack), document, earliest day or None, how many spans follow in ``spans``
+    "quotes": ((str, type(None)), (str,), (int, type(None)), (int,)),
+    # capture, start, end, document: the spans of the quotes, in their order
+    "spans": ((str,), (int,), (int,), (str,)),
+}
+WIDTH = {name: len(parts) for name, parts in COLUMNS.items()}
+
+
+class Facts:
+    """The facts of one record file (or of many, joined): a flat list per column of ``COLUMNS``."""
+
+    __slots__ = tuple(COLUMNS)
+    FIELDS = __slots__
+
+    def __init__(self, **columns):
+        for name in self.FIELDS:
+            setattr(self, name, list(columns.get(name, ())))
+
+    def extend(self, other: Facts) -> None:
+        for name in self.FIELDS:
+            getattr(self, name).extend(getattr(other, name))
+
+    def entries(self, name: str) -> int:
+        return len(getattr(self, name)) // WIDTH[name]
+
+    def to_plain(self) -> dict:
+        return {name: getattr(self, name) for name in self.FIELDS}
+
+
+def check_columns(plain: dict) -> None:
+    """Check the columns of facts (of one file or many); raises ValueError."""
+    for name, parts in COLUMNS.items():
+        column = plain[name]
+        if type(column) is not list or len(column) % len(parts):
+            raise ValueError(f"{name} is not a list of whole entries")
+        for position, allowed in enumerate(parts):
+            if not set(map(type, column[position :: len(parts)])) <= set(allowed):
+                raise ValueError(f"an item of {name} has the wrong type" if allowed != (str,) else f"{name}: not text")
+    counts = plain["quotes"][3::4]
+    if any(n < 0 for n in counts) or sum(counts) * WIDTH["spans"] != len(plain["spans"]):
+        raise ValueError("the quotes' spans have the wrong shape")
+
+
+def facts_from_plain(plain) -> Facts:
+    """Facts from the JSON a FactsCache stored, every part checked; raises ValueError otherwise."""
+    if not isinstance(plain, dict) or set(plain) != set(Facts.FIELDS):
+        raise ValueError("not facts")
+    check_columns(plain)
+    return Facts(**plain)
+
+
+def _dumps(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+
+
+class FactsCache:
+    """Each record file's facts, in the validation cache's folder, keyed on its content (see the module)."""
+
+    def __init__(self, directory, fingerprint: str):
+        from .cache import Cache
+
+        self._cache = Cache(directory, fingerprint)
+        self._pack_key = ""
+        #: file key -> (offset of its first entry in each column, its entries per column)
+        self._files: dict[str, tuple[list[int], list[int]]] = {}
+        self._columns: dict[str, list] = {}
+        #: capture id -> [sha256, characters] of the captures the pack's run checked
+        self.verified: dict[str, list] = {}
+        self._used: dict[str, Facts] = {}
+        self._fresh: dict[str, Facts] = {}
+        self._outside = 0
+
+    def open(self, root: Path) -> None:
+        """Read the pack of the corpus at ``root``, if there is a trustworthy one."""
+        self._pack_key = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogatepass")).hexdigest()
+        self._files, self._columns, self.verified = {}, {}, {}
+        self._used, self._fresh, self._outside = {}, {}, 0
+        payload = self._cache.payload(self._pack_key, "facts-pack")
+        if payload is None:
+            return
+        try:
+            self._files, self._columns, self.verified = _read_pack(json.loads(payload))
+        except (ValueError, TypeError, KeyError):  # an unreadable pack is a miss
+            self._files, self._columns, self.verified = {}, {}, {}
+
+    def in_pack(self, digest: str, kind: str) -> bool:
+        """Whether the file's facts come from the pack (checked clean, words left out)."""
+        return f"{digest}.{kind}" in self._files
+
+    def get(self, digest: str, kind: str) -> Facts | None:
+        key = f"{digest}.{kind}"
+        place = self._files.get(key)
+        if place is not None:
+            found = Facts(
+                **{
+                    name: self._columns[name][start * WIDTH[name] : (start + n) * WIDTH[name]]
+                    for name, start, n in zip(Facts.FIELDS, *place, strict=True)
+                }
+            )
+        else:
+            payload = self._cache.payload(digest, f"{kind}.facts")
+            if payload is None:
+                return None
+            try:
+                found = facts_from_plain(json.loads(payload))
+            except ValueError:  # json's errors are ValueErrors too: any unreadable entry is a miss
+                return None
+            self._outside += 1
+        self._used[key] = found
+        return found
+
+    def put(self, digest: str, kind: str, facts: Facts) -> None:
+        """Keep a file's fresh facts; ``finish`` decides whether they go into a pack or an entry of their own."""
+        key = f"{digest}.{kind}"
+        self._used[key] = self._fresh[key] = facts
+        self._outside += 1
+
+    def finish(self, verified: dict[str, list] | None) -> None:
+        """Write what this run learnt: a new pack after a clean verdict (``verified``: the captures
+        it checked) when many files came from outside the pack, else an entry per fresh file."""
+        if self._pack_key and verified is not None and self._outside > max(8, len(self._used) // 10):
+            self._cache.store(self._pack_key, "facts-pack", _dumps(_pack(self._used, verified)))
+            return
+        for key, facts in self._fresh.items():
+            digest, kind = key.split(".", 1)
+            self._cache.store(digest, f"{kind}.facts", _dumps(facts.to_plain()))
+
+
+def _pack(used: dict[str, Facts], verified: dict[str, list]) -> dict:
+    files, columns = {}, Facts()
+    for key, facts in sorted(used.items()):
+        files[key] = [facts.entries(name) for name in Facts.FIELDS]
+        columns.extend(facts)
+    columns.quotes[0::4] = [None] * (len(columns.quotes) // 4)  # the words are checked: see the module
+    return {"files": files, "columns": columns.to_plain(), "verified": verified}
+
+
+def _read_pack(plain) -> tuple[dict, dict, dict]:
+    """(files, columns, verified) of a pack, every part checked; raises ValueError otherwise."""
+    if not isinstance(plain, dict) or set(plain) != {"files", "columns", "verified"}:
+        raise ValueError("not a pack")
+    files, columns, verified = plain["files"], plain["columns"], plain["verified"]
+    if not isinstance(columns, dict) or set(columns) != set(Facts.FIELDS) or not isinstance(files, dict):
+        raise ValueError("not a pack")
+    check_columns(columns)
+    if columns["quotes"][0::4] != [None] * (len(columns["quotes"]) // 4):
+        raise ValueError("a pack holds no words")
+    if not isinstance(verified, dict) or not all(
+        type(v) is list and len(v) == 2 and type(v[0]) is str and type(v[1]) is int for v in verified.values()
+    ):
+        raise ValueError("not the captures a run checked")
+    places, offsets = {}, [0] * len(Facts.FIELDS)
+    for key, counts in files.items():
+        if (
+            type(counts) is not list
+            or len(counts) != len(offsets)
+            or not all(type(n) is int and n >= 0 for n in counts)
+        ):
+            raise ValueError("not a file's counts")
+        places[key] = (list(offsets), counts)
+        offsets = [a + b for a, b in zip(offsets, counts, strict=True)]
+    if [n * WIDTH[name] for name, n in zip(Facts.FIELDS, offsets, strict=True)] != [
+        len(columns[name]) for name in Facts.FIELDS
+    ]:
+        raise ValueError("the files' counts do not add up to the columns")
+    # each file's quotes must own exactly its spans: the spans of the quotes before it come first
+    spans_before = 0
+    quote_counts = columns["quotes"][3::4]
+    for (start, counts), key in zip(places.values(), places, strict=True):
+        quotes_at, n_quotes = start[Facts.FIELDS.index("quotes")], counts[Facts.FIELDS.index("quotes")]
+        if start[Facts.FIELDS.index("spans")] != spans_before:
+            raise ValueError(f"the spans of {key} are out of place")
+        spans_before += sum(quote_counts[quotes_at : quotes_at + n_quotes])
+    return places, columns, verified
