@@ -131,7 +131,7 @@ def test_facts_are_packed_and_read_back_from_the_pack(tmp_path: Path):
         entry.unlink()  # only the pack is left
     again = FactsCache(tmp_path / "cache", fingerprint())
     assert quick_report(tmp_path / "raw", again).to_dict() == first.to_dict()
-    assert again._outside == 0
+    assert not again._used, "every file was answered from the pack"
 
 
 def test_a_corrupted_pack_is_a_miss(tmp_path: Path):
@@ -196,3 +196,18 @@ def test_one_changed_file_writes_one_entry_and_keeps_the_pack(tmp_path: Path):
     assert again is not None and again.to_dict() == check_raw(tmp_path / "raw").report.to_dict()
     assert len(list(cache.rglob("*.facts"))) == 1
     assert pack.read_bytes() == packed
+
+
+def test_a_copy_of_a_packed_file_is_a_duplicate(tmp_path: Path):
+    """Two files with the same bytes both answered from the pack still count twice: duplicate ids."""
+    import shutil
+
+    generate(tmp_path / "raw", 60, seed=2)
+    cache = tmp_path / "cache"
+    assert quick_report(tmp_path / "raw", FactsCache(cache, fingerprint())) is not None
+    original = sorted((tmp_path / "raw" / "quotes").glob("*.yaml"))[0]
+    shutil.copy(original, original.with_name("copy-" + original.name))
+    assert quick_report(tmp_path / "raw", FactsCache(cache, fingerprint())) is None
+    report = validate(tmp_path / "raw", cache_dir=cache)
+    assert report.to_dict() == check_raw(tmp_path / "raw").report.to_dict()
+    assert "duplicate-id" in report.codes()

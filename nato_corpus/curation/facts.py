@@ -94,27 +94,33 @@ def _dumps(value) -> bytes:
 
 
 class FactsCache:
-    """Each record file's facts, in the validation cache's folder, keyed on its content (see the module)."""
+    """Each record file's facts, in the validation cache's folder, keyed on its content (see the module).
+
+    A run asks ``packed`` first (a file of the pack: only its count is handed back, and
+    ``packed_facts`` joins the facts of all such files at the end), then ``get`` (an entry
+    of its own), and hands the facts of a file read afresh to ``put``.
+    """
 
     def __init__(self, directory, fingerprint: str):
         from .cache import Cache
 
         self._cache = Cache(directory, fingerprint)
         self._pack_key = ""
-        #: file key -> (offset of its first entry in each column, its entries per column)
-        self._files: dict[str, tuple[list[int], list[int]]] = {}
+        #: file key -> its place in the pack (index, then per column: first entry, entries)
+        self._files: dict[str, tuple[int, list[int], list[int]]] = {}
         self._columns: dict[str, list] = {}
         #: capture id -> [sha256, characters] of the captures the pack's run checked
         self.verified: dict[str, list] = {}
-        self._used: dict[str, Facts] = {}
+        self._hits: list[str] = []  # the files of this run found in the pack, in the run's order
+        self._used: dict[str, Facts] = {}  # the files of this run found elsewhere or read afresh
         self._fresh: dict[str, Facts] = {}
-        self._outside = 0
+        self._order: dict[str, None] = {}  # every file of this run, in its order
 
     def open(self, root: Path) -> None:
         """Read the pack of the corpus at ``root``, if there is a trustworthy one."""
         self._pack_key = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogatepass")).hexdigest()
         self._files, self._columns, self.verified = {}, {}, {}
-        self._used, self._fresh, self._outside = {}, {}, 0
+        self._hits, self._used, self._fresh, self._order = [], {}, {}, {}
         payload = self._cache.payload(self._pack_key, "facts-pack")
         if payload is None:
             return
@@ -123,52 +129,90 @@ class FactsCache:
         except (ValueError, TypeError, KeyError):  # an unreadable pack is a miss
             self._files, self._columns, self.verified = {}, {}, {}
 
-    def in_pack(self, digest: str, kind: str) -> bool:
-        """Whether the file's facts come from the pack (checked clean, words left out)."""
-        return f"{digest}.{kind}" in self._files
-
-    def get(self, digest: str, kind: str) -> Facts | None:
+    def packed(self, digest: str, kind: str) -> int | None:
+        """The number of records of a file of the pack (its facts join ``packed_facts``), else None."""
         key = f"{digest}.{kind}"
         place = self._files.get(key)
-        if place is not None:
-            found = Facts(
-                **{
-                    name: self._columns[name][start * WIDTH[name] : (start + n) * WIDTH[name]]
-                    for name, start, n in zip(Facts.FIELDS, *place, strict=True)
-                }
-            )
-        else:
-            payload = self._cache.payload(digest, f"{kind}.facts")
-            if payload is None:
-                return None
-            try:
-                found = facts_from_plain(json.loads(payload))
-            except ValueError:  # json's errors are ValueErrors too: any unreadable entry is a miss
-                return None
-            self._outside += 1
-        self._used[key] = found
+        if place is None:
+            return None
+        self._hits.append(key)
+        self._order[key] = None
+        return place[2][0]
+
+    def packed_facts(self) -> Facts:
+        """The facts of this run's files found in the pack, joined (neighbours in one slice)."""
+        joined = Facts()
+        run: list[str] = []
+        for key in [*self._hits, None]:
+            if run and (key is None or self._files[key][0] != self._files[run[-1]][0] + 1):
+                first, last = self._files[run[0]], self._files[run[-1]]
+                for name, start, end, n in zip(Facts.FIELDS, first[1], last[1], last[2], strict=True):
+                    width = WIDTH[name]
+                    getattr(joined, name).extend(self._columns[name][start * width : (end + n) * width])
+                run = []
+            if key is not None:
+                run.append(key)
+        return joined
+
+    def stale(self, changed: set[str]) -> list[str]:
+        """This run's files of the pack with a span in one of the ``changed`` captures; they leave
+        the pack's share (``packed_facts``) and must be read afresh."""
+        spans = self._columns.get("spans", [])
+        where = Facts.FIELDS.index("spans")
+        found = []
+        for key in dict.fromkeys(self._hits):
+            _, start, n = self._files[key]
+            if not changed.isdisjoint(spans[start[where] * 4 : (start[where] + n[where]) * 4 : 4]):
+                found.append(key)
+        gone = set(found)
+        self._hits = [key for key in self._hits if key not in gone]
+        return found
+
+    def get(self, digest: str, kind: str) -> Facts | None:
+        """The facts of a file from an entry of its own, or None when there is no trustworthy one."""
+        payload = self._cache.payload(digest, f"{kind}.facts")
+        if payload is None:
+            return None
+        try:
+            found = facts_from_plain(json.loads(payload))
+        except ValueError:  # json's errors are ValueErrors too: any unreadable entry is a miss
+            return None
+        self._used[f"{digest}.{kind}"] = found
+        self._order[f"{digest}.{kind}"] = None
         return found
 
     def put(self, digest: str, kind: str, facts: Facts) -> None:
         """Keep a file's fresh facts; ``finish`` decides whether they go into a pack or an entry of their own."""
         key = f"{digest}.{kind}"
         self._used[key] = self._fresh[key] = facts
-        self._outside += 1
+        self._order[key] = None
 
     def finish(self, verified: dict[str, list] | None) -> None:
         """Write what this run learnt: a new pack after a clean verdict (``verified``: the captures
         it checked) when many files came from outside the pack, else an entry per fresh file."""
-        if self._pack_key and verified is not None and self._outside > max(8, len(self._used) // 10):
-            self._cache.store(self._pack_key, "facts-pack", _dumps(_pack(self._used, verified)))
+        outside = len(self._used)
+        if self._pack_key and verified is not None and outside > max(8, (outside + len(self._hits)) // 10):
+            every = {key: self._used[key] if key in self._used else self._slice(key) for key in self._order}
+            self._cache.store(self._pack_key, "facts-pack", _dumps(_pack(every, verified)))
             return
         for key, facts in self._fresh.items():
             digest, kind = key.split(".", 1)
             self._cache.store(digest, f"{kind}.facts", _dumps(facts.to_plain()))
 
+    def _slice(self, key: str) -> Facts:
+        _, start, n = self._files[key]
+        return Facts(
+            **{
+                name: self._columns[name][a * WIDTH[name] : (a + b) * WIDTH[name]]
+                for name, a, b in zip(Facts.FIELDS, start, n, strict=True)
+            }
+        )
 
-def _pack(used: dict[str, Facts], verified: dict[str, list]) -> dict:
+
+def _pack(every: dict[str, Facts], verified: dict[str, list]) -> dict:
+    """The pack of a run's files (in the run's order, so the next run reads long slices)."""
     files, columns = {}, Facts()
-    for key, facts in sorted(used.items()):
+    for key, facts in every.items():
         files[key] = [facts.entries(name) for name in Facts.FIELDS]
         columns.extend(facts)
     columns.quotes[0::4] = [None] * (len(columns.quotes) // 4)  # the words are checked: see the module
@@ -190,14 +234,14 @@ def _read_pack(plain) -> tuple[dict, dict, dict]:
     ):
         raise ValueError("not the captures a run checked")
     places, offsets = {}, [0] * len(Facts.FIELDS)
-    for key, counts in files.items():
+    for index, (key, counts) in enumerate(files.items()):
         if (
             type(counts) is not list
             or len(counts) != len(offsets)
             or not all(type(n) is int and n >= 0 for n in counts)
         ):
             raise ValueError("not a file's counts")
-        places[key] = (list(offsets), counts)
+        places[key] = (index, list(offsets), counts)
         offsets = [a + b for a, b in zip(offsets, counts, strict=True)]
     if [n * WIDTH[name] for name, n in zip(Facts.FIELDS, offsets, strict=True)] != [
         len(columns[name]) for name in Facts.FIELDS
@@ -206,7 +250,7 @@ def _read_pack(plain) -> tuple[dict, dict, dict]:
     # each file's quotes must own exactly its spans: the spans of the quotes before it come first
     spans_before = 0
     quote_counts = columns["quotes"][3::4]
-    for (start, counts), key in zip(places.values(), places, strict=True):
+    for (_, start, counts), key in zip(places.values(), places, strict=True):
         quotes_at, n_quotes = start[Facts.FIELDS.index("quotes")], counts[Facts.FIELDS.index("quotes")]
         if start[Facts.FIELDS.index("spans")] != spans_before:
             raise ValueError(f"the spans of {key} are out of place")

@@ -151,7 +151,8 @@ def _quick(root: Path, cache, settle) -> Report:
     counts = {kind: 0 for kind in RECORD_TYPES}
     if cache is not None:
         cache.open(root)
-    found: list[tuple[reader.Source, str, Facts]] = []  # each record file: its source, digest, facts
+    found: list[Facts] = []  # the facts of the files not in the cache's pack
+    packed: dict[str, reader.Source] = {}  # the files in it
     for source in sources:
         if source.role == "text":
             continue
@@ -161,19 +162,22 @@ def _quick(root: Path, cache, settle) -> Report:
                 raise Unclean
             continue
         kind, digest = source.role, hashlib.sha256(content).hexdigest()
-        facts = cache.get(digest, kind) if cache is not None else None
+        facts = None
+        if cache is not None:
+            records = cache.packed(digest, kind)
+            if records is not None:
+                counts[kind] += records
+                packed[f"{digest}.{kind}"] = source
+                continue
+            facts = cache.get(digest, kind)
         if facts is None:
             facts = _file_facts(kind, content, source.shown, digest)
             if cache is not None:
                 cache.put(digest, kind, facts)
             settle()
-        found.append((source, digest, facts))
-    if cache is not None:
-        _recheck_changed_captures(found, cache, settle)
-    every = Facts()
-    for source, _, facts in found:
-        counts[source.role] += len(facts.ids)
-        every.extend(facts)
+        counts[kind] += len(facts.ids)
+        found.append(facts)
+    every = _joined(cache, found, packed, settle)
     try:
         checked = _cross_record(every, texts, cache.verified if cache is not None else {})
     except Unclean:
@@ -185,23 +189,26 @@ def _quick(root: Path, cache, settle) -> Report:
     return Report(problems=[], counts=counts, source=root.as_posix())
 
 
-def _recheck_changed_captures(found: list, cache, settle) -> None:
-    """Read afresh the quote files of the pack whose spans lie in a capture that changed since
-    the pack's run checked them (the pack keeps no words to check them with)."""
-    captures = {}
-    for _, _, facts in found:
-        rows = facts.captures
-        for i in range(0, len(rows), 5):
-            captures[rows[i]] = [rows[i + 2], rows[i + 4]]
-    changed = {capture for capture, state in captures.items() if cache.verified.get(capture) != state}
-    if not changed:
-        return
-    for n, (source, digest, facts) in enumerate(found):
-        if source.role == "quote" and cache.in_pack(digest, "quote") and not changed.isdisjoint(facts.spans[0::4]):
-            fresh = _file_facts("quote", _read(source), source.shown, digest)
-            cache.put(digest, "quote", fresh)
-            found[n] = (source, digest, fresh)
-            settle()
+def _joined(cache, found: list[Facts], packed: dict[str, reader.Source], settle) -> Facts:
+    """Every file's facts in one: the pack's share and the rest. The pack keeps no words, so a
+    file of it with a span in a capture that changed since the pack's run is read afresh."""
+    every = cache.packed_facts() if cache is not None else Facts()
+    for facts in found:
+        every.extend(facts)
+    if not packed:
+        return every
+    rows = every.captures
+    now = {rows[i]: [rows[i + 2], rows[i + 4]] for i in range(0, len(rows), 5)}
+    changed = {capture for capture, state in now.items() if cache.verified.get(capture) != state}
+    stale = cache.stale(changed) if changed else []
+    for key in stale:
+        digest, kind = key.split(".", 1)
+        source = packed[key]
+        facts = _file_facts(kind, _read(source), source.shown, digest)
+        cache.put(digest, kind, facts)
+        found.append(facts)
+        settle()
+    return _joined(cache, found, {}, settle) if stale else every
 
 
 def _read(source: reader.Source) -> bytes:
@@ -230,28 +237,30 @@ def _cross_record(facts: Facts, texts: list[reader.Source], verified: dict[str, 
             raise Unclean  # unused-record
     _no_cycles(facts.edges)
     rows = facts.documents
-    documents = {rows[i]: (rows[i + 1], rows[i + 2], rows[i + 3]) for i in range(0, len(rows), 4)}
-    if any(documents.get(ref, (None, None, False))[2] for ref in facts.evidence):
+    capture_of = dict(zip(rows[0::4], rows[1::4], strict=True))
+    latest_of = dict(zip(rows[0::4], rows[2::4], strict=True))
+    comments = {document for document, comment in zip(rows[0::4], rows[3::4], strict=True) if comment}
+    if not comments.isdisjoint(facts.evidence):
         raise Unclean  # comment-as-fact
-    by_capture: dict[str, list] = {}
-    spans_seen: set[tuple] = set()
-    quotes, spans, at = facts.quotes, facts.spans, 0
-    for i in range(0, len(quotes), 4):
-        text, document, earliest, n = quotes[i : i + 4]
-        if earliest is not None and document in documents:
-            latest = documents[document][1]
+    quotes, spans = facts.quotes, facts.spans
+    for document, earliest in zip(quotes[1::4], quotes[2::4], strict=True):
+        if earliest is not None:
+            latest = latest_of.get(document)
             if latest is not None and earliest > latest:
                 raise Unclean  # quote-after-document
-        for j in range(at, at + 4 * n, 4):
-            capture, start, end, carrier = spans[j : j + 4]
-            if carrier in documents and documents[carrier][0] != capture:
-                raise Unclean  # occurrence-not-in-capture
-            if (capture, start, end) in spans_seen:
-                raise Unclean  # quote-same-span
-            spans_seen.add((capture, start, end))
-            if text is not None:
-                by_capture.setdefault(capture, []).append((text, start, end))
-        at += 4 * n
+    captures, starts, ends = spans[0::4], spans[1::4], spans[2::4]
+    # a span's document, when the corpus has it, must be in the span's capture (None: it has none)
+    if any(capture_of.get(carrier, capture) != capture for capture, carrier in zip(captures, spans[3::4], strict=True)):
+        raise Unclean  # occurrence-not-in-capture
+    if len(set(zip(captures, starts, ends, strict=True))) != len(captures):
+        raise Unclean  # quote-same-span
+    by_capture: dict[str, list] = {}
+    at = 0
+    for words, n in zip(quotes[0::4], quotes[3::4], strict=True):
+        if words is not None:  # spans with no words (from a pack) were checked: see above
+            for j in range(at, at + n):
+                by_capture.setdefault(captures[j], []).append((words, starts[j], ends[j]))
+        at += n
     recorded = {}
     rows = facts.captures
     for i in range(0, len(rows), 5):
