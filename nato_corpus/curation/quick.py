@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from itertools import repeat
 from pathlib import Path
 
 from ..problems import Report
@@ -231,10 +232,8 @@ def _cross_record(facts: Facts, texts: list[reader.Source], verified: dict[str, 
     refs = set(facts.refs)
     if not refs <= ids:
         raise Unclean  # dangling-reference
-    used = refs
-    for own in ids:
-        if own.startswith(("actor:", "capture:")) and own not in used:
-            raise Unclean  # unused-record
+    if any(map(str.startswith, ids - refs, repeat(("actor:", "capture:")))):
+        raise Unclean  # unused-record
     _no_cycles(facts.edges)
     rows = facts.documents
     capture_of = dict(zip(rows[0::4], rows[1::4], strict=True))
