@@ -211,3 +211,64 @@ def test_a_copy_of_a_packed_file_is_a_duplicate(tmp_path: Path):
     report = validate(tmp_path / "raw", cache_dir=cache)
     assert report.to_dict() == check_raw(tmp_path / "raw").report.to_dict()
     assert "duplicate-id" in report.codes()
+
+
+@pytest.mark.parametrize(
+    ("pairs", "cycle"),
+    [
+        ([], False),
+        ([("a", "a")], True),
+        ([("a", "b"), ("b", "c"), ("x", "b")], False),
+        ([("a", "b"), ("b", "c"), ("c", "a"), ("d", "a")], True),
+        ([(f"c{i}", f"c{i + 1}") for i in range(40)], False),  # longer than the rounds of set-aside
+        ([(f"c{i}", f"c{i + 1}") for i in range(40)] + [("c40", "c20")], True),
+    ],
+    ids=["none", "self", "tree", "triangle", "long-chain", "long-chain-looping"],
+)
+def test_derivation_cycles_are_found(pairs, cycle):
+    """The quick path finds a cycle among derivation relations exactly when there is one."""
+    edges = [document for pair in pairs for document in pair]
+    if cycle:
+        with pytest.raises(quick.Unclean):
+            quick._no_cycles(edges)
+    else:
+        quick._no_cycles(edges)
+
+
+def _pack_of_one_quote(**change) -> dict:
+    from nato_corpus.curation import facts
+
+    columns = {name: [] for name in facts.Facts.FIELDS}
+    columns.update(ids=[0], quotes=[None, 1, None, 1], spans=[2, 0, 5, 1])
+    pack = {
+        "files": {"d.quote": [1, 0, 0, 0, 0, 0, 1, 1]},
+        "strings": ["quote:a", "doc:a", "capture:a"],
+        "columns": columns,
+        "verified": {"capture:a": ["0" * 64, 10]},
+    }
+    for name, value in change.items():
+        (pack["columns"] if name in columns else pack)[name] = value
+    return pack
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"files": {"d.quote": [2, 0, 0, 0, 0, 0, 1, 1]}},
+        {"files": {"d.quote": [1, 0, 0, 0, 0, 0, 1, -1]}},
+        {"strings": ["quote:a", "doc:a"]},
+        {"quotes": ["words", 1, None, 1]},
+        {"spans": [2, 0, 5, 1, 2, 6, 9, 1]},
+        {"verified": {"capture:a": ["0" * 64, "10"]}},
+    ],
+    ids=["counts-too-many", "negative-count", "index-past-the-texts", "words-kept", "spans-unowned", "verified-text"],
+)
+def test_a_pack_that_does_not_add_up_is_refused(change):
+    """A pack is read only when its counts, texts, spans and checked captures all fit together."""
+    from nato_corpus.curation import facts
+
+    places, columns, _ = facts._read_pack(_pack_of_one_quote())
+    assert columns["ids"] == ["quote:a"] and columns["spans"] == ["capture:a", 0, 5, "doc:a"]
+    assert places == {"d.quote": (0, (0, 0, 0, 0, 0, 0, 0, 0), [1, 0, 0, 0, 0, 0, 1, 1])}
+    with pytest.raises(ValueError):
+        facts._read_pack(_pack_of_one_quote(**change))

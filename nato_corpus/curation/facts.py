@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from itertools import accumulate, chain
 from pathlib import Path
 
 #: column -> the allowed types of each part of one entry (an entry is that many values in a row)
@@ -278,26 +279,22 @@ def _read_pack(plain) -> tuple[dict, dict, dict]:
         type(v) is list and len(v) == 2 and type(v[0]) is str and type(v[1]) is int for v in verified.values()
     ):
         raise ValueError("not the captures a run checked")
-    places, offsets = {}, [0] * len(Facts.FIELDS)
-    for index, (key, counts) in enumerate(files.items()):
-        if (
-            type(counts) is not list
-            or len(counts) != len(offsets)
-            or not all(type(n) is int and n >= 0 for n in counts)
-        ):
-            raise ValueError("not a file's counts")
-        places[key] = (index, list(offsets), counts)
-        offsets = [a + b for a, b in zip(offsets, counts, strict=True)]
-    if [n * WIDTH[name] for name, n in zip(Facts.FIELDS, offsets, strict=True)] != [
+    rows, width = list(files.values()), len(Facts.FIELDS)
+    if not set(map(type, rows)) <= {list} or not set(map(len, rows)) <= {width}:
+        raise ValueError("not a file's counts")
+    flat = list(chain.from_iterable(rows))
+    if not set(map(type, flat)) <= {int} or (flat and min(flat) < 0):
+        raise ValueError("not a file's counts")
+    starts = [list(accumulate(flat[column::width], initial=0)) for column in range(width)]
+    if [total[-1] * WIDTH[name] for name, total in zip(Facts.FIELDS, starts, strict=True)] != [
         len(columns[name]) for name in Facts.FIELDS
     ]:
         raise ValueError("the files' counts do not add up to the columns")
-    # each file's quotes must own exactly its spans: the spans of the quotes before it come first
-    spans_before = 0
-    quote_counts = columns["quotes"][3::4]
-    for (_, start, counts), key in zip(places.values(), places, strict=True):
-        quotes_at, n_quotes = start[Facts.FIELDS.index("quotes")], counts[Facts.FIELDS.index("quotes")]
-        if start[Facts.FIELDS.index("spans")] != spans_before:
-            raise ValueError(f"the spans of {key} are out of place")
-        spans_before += sum(quote_counts[quotes_at : quotes_at + n_quotes])
+    # each file's quotes own exactly its spans: its spans start where those of the quotes before it end
+    quote_ends = list(accumulate(columns["quotes"][3::4], initial=0))
+    quotes, spans = Facts.FIELDS.index("quotes"), Facts.FIELDS.index("spans")
+    if list(map(quote_ends.__getitem__, starts[quotes][:-1])) != starts[spans][:-1]:
+        raise ValueError("the spans of a file are out of place")
+    starts_of = zip(*(column[:-1] for column in starts), strict=True)
+    places = dict(zip(files, zip(range(len(rows)), starts_of, rows, strict=True), strict=True))
     return places, columns, verified
