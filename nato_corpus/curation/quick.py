@@ -15,8 +15,11 @@ the rules of ``rules.CHECKS`` named in ``COVERED``; should a rule be added there
 not here, it returns None (tests/test_quick.py holds the two paths to one answer).
 
 With a cache (``quick_report(root, cache)``), the facts of each record file are kept
-keyed on its content (``FactsCache``), so re-validating after a change reads and
-hashes every file but checks only the changed ones against their models.
+keyed on its content (``facts.FactsCache``), so re-validating after a change reads and
+hashes every file but checks only the changed ones against their models; and the
+captures a clean run checked are named in its pack, so only a capture that changed, or
+that holds a span of a changed file, is decoded and searched for quotation marks again.
+The cross-record rules run on the whole corpus every time.
 """
 
 from __future__ import annotations
