@@ -83,6 +83,18 @@ def test_document_url_must_be_absolute_http():
             models.DocumentUrl.model_validate({"kind": "canonical", "url": url})
 
 
+def test_a_url_with_any_white_space_is_rejected():
+    """Every character str.isspace calls white space makes a URL invalid, and no other does."""
+    import sys
+
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    assert {c for c in map(chr, range(sys.maxunicode + 1)) if models._SPACE.search(c)} == set(spaces)
+    for space in spaces:
+        with pytest.raises(ValidationError, match="must be an absolute http"):
+            models.DocumentUrl.model_validate({"kind": "canonical", "url": f"https://example.org/a{space}b"})
+    models.DocumentUrl.model_validate({"kind": "canonical", "url": "https://example.org/a\u00adb"})
+
+
 def test_scales_are_stated_once_and_reach_the_schema():
     """The grade labels in the JSON Schema come from grades.py."""
     schema = models.Reliability.model_json_schema()["properties"]["grade"]

@@ -75,23 +75,35 @@ def test_cached_facts_never_hide_a_broken_capture(base_raw: Path, tmp_path: Path
     assert "capture-hash-mismatch" in validate(base_raw, cache_dir=tmp_path / "cache").codes()
 
 
+EMPTY = dict.fromkeys(quick.Facts.FIELDS, [])
+
+
 @pytest.mark.parametrize(
     "plain",
     [
         [],
-        {"ids": [1]},
-        {**dict.fromkeys(quick.Facts.FIELDS, []), "ids": [1]},
-        {**dict.fromkeys(quick.Facts.FIELDS, []), "captures": [["capture:a", "a.txt", "0" * 64, True, 1]]},
-        {
-            **dict.fromkeys(quick.Facts.FIELDS, []),
-            "quotes": [["words", "doc:a", None, [["capture:a", 0, "5", "doc:a"]]]],
-        },
+        {"ids": ["actor:a"]},
+        {**EMPTY, "ids": [1]},
+        {**EMPTY, "captures": ["capture:a", "a.txt", "0" * 64, True, 1]},
+        {**EMPTY, "captures": [["capture:a", "a.txt", "0" * 64, 5, 1]]},
+        {**EMPTY, "quotes": ["words", "doc:a", None, 1], "spans": ["capture:a", 0, "5", "doc:a"]},
+        {**EMPTY, "quotes": ["words", "doc:a", None, 2], "spans": ["capture:a", 0, 5, "doc:a"]},
+        {**EMPTY, "quotes": ["words", "doc:a", None, -1], "spans": []},
     ],
-    ids=["not-a-mapping", "missing-fields", "id-not-text", "bool-for-int", "span-offset-text"],
+    ids=[
+        "not-a-mapping",
+        "missing-fields",
+        "id-not-text",
+        "bool-for-int",
+        "nested-entry",
+        "span-offset-text",
+        "spans-missing",
+        "negative-count",
+    ],
 )
 def test_cached_facts_of_the_wrong_shape_are_refused(plain):
-    """Facts read back from a cache are checked item by item; anything else is a ValueError."""
-    with pytest.raises(ValueError, match="not facts|not text|wrong shape"):
+    """Facts read back from a cache are checked column by column; anything else is a ValueError."""
+    with pytest.raises(ValueError, match="not facts|not text|wrong type|whole entries|wrong shape"):
         quick.facts_from_plain(plain)
 
 
@@ -119,7 +131,7 @@ def test_facts_are_packed_and_read_back_from_the_pack(tmp_path: Path):
         entry.unlink()  # only the pack is left
     again = FactsCache(tmp_path / "cache", fingerprint())
     assert quick_report(tmp_path / "raw", again).to_dict() == first.to_dict()
-    assert again._outside == 0
+    assert not again._used, "every file was answered from the pack"
 
 
 def test_a_corrupted_pack_is_a_miss(tmp_path: Path):
@@ -129,3 +141,134 @@ def test_a_corrupted_pack_is_a_miss(tmp_path: Path):
     for pack in (tmp_path / "cache").rglob("*.facts-pack"):
         pack.write_bytes(pack.read_bytes().replace(b"actor:", b"actor:x", 1))
     assert quick_report(tmp_path / "raw", FactsCache(tmp_path / "cache", fingerprint())).to_dict() == expected
+
+
+def _first_span(raw: Path) -> tuple[Path, int, int]:
+    """The capture file of the first quotation of a generated corpus, and its span there."""
+    import yaml
+
+    quote = yaml.safe_load(sorted((raw / "quotes").glob("*.yaml"))[0].read_text(encoding="utf-8"))[0]
+    span = quote["occurrences"][0]
+    for path in sorted((raw / "captures").glob("*.yaml")):
+        for record in yaml.safe_load(path.read_text(encoding="utf-8")):
+            if record["id"] == span["capture"]:
+                return raw / "captures" / record["file"], span["start"], span["end"]
+    raise AssertionError("no capture")
+
+
+def test_a_changed_capture_has_its_spans_checked_again(tmp_path: Path):
+    """The pack keeps no words: once a capture's text and record change together, the quotations
+    in it are read again, and a word that no longer matches is found and explained."""
+    import hashlib
+
+    generate(tmp_path / "raw", 60, seed=2)
+    cache = tmp_path / "cache"
+    assert quick_report(tmp_path / "raw", FactsCache(cache, fingerprint())) is not None
+    assert len(list(cache.rglob("*.facts-pack"))) == 1
+    text_path, start, _ = _first_span(tmp_path / "raw")
+    old = text_path.read_bytes()
+    text = old.decode("utf-8")
+    letter = "x" if text[start] != "x" else "y"
+    new = (text[:start] + letter + text[start + 1 :]).encode("utf-8")
+    text_path.write_bytes(new)
+    record = text_path.with_suffix(".yaml")
+    if not record.exists():
+        record = next(p for p in (tmp_path / "raw" / "captures").glob("*.yaml") if text_path.name in p.read_text())
+    records = record.read_text(encoding="utf-8")
+    record.write_text(records.replace(hashlib.sha256(old).hexdigest(), hashlib.sha256(new).hexdigest()))
+    assert quick_report(tmp_path / "raw", FactsCache(cache, fingerprint())) is None
+    report = validate(tmp_path / "raw", cache_dir=cache)
+    assert report.to_dict() == check_raw(tmp_path / "raw").report.to_dict()
+    assert {"quote-span-mismatch", "quote-near-match", "quote-not-found"} & set(report.codes())
+
+
+def test_one_changed_file_writes_one_entry_and_keeps_the_pack(tmp_path: Path):
+    """After one record file changed, only its facts are written; the pack stays as it was."""
+    generate(tmp_path / "raw", 60, seed=2)
+    cache = tmp_path / "cache"
+    quick_report(tmp_path / "raw", FactsCache(cache, fingerprint()))
+    (pack,) = cache.rglob("*.facts-pack")
+    packed = pack.read_bytes()
+    assert not list(cache.rglob("*.facts")), "a full read writes the pack alone"
+    target = sorted((tmp_path / "raw" / "quotes").glob("*.yaml"))[0]
+    target.write_text(target.read_text(encoding="utf-8").replace("relays: ", "relays: 1", 1), encoding="utf-8")
+    again = quick_report(tmp_path / "raw", FactsCache(cache, fingerprint()))
+    assert again is not None and again.to_dict() == check_raw(tmp_path / "raw").report.to_dict()
+    assert len(list(cache.rglob("*.facts"))) == 1
+    assert pack.read_bytes() == packed
+
+
+def test_a_copy_of_a_packed_file_is_a_duplicate(tmp_path: Path):
+    """Two files with the same bytes both answered from the pack still count twice: duplicate ids."""
+    import shutil
+
+    generate(tmp_path / "raw", 60, seed=2)
+    cache = tmp_path / "cache"
+    assert quick_report(tmp_path / "raw", FactsCache(cache, fingerprint())) is not None
+    original = sorted((tmp_path / "raw" / "quotes").glob("*.yaml"))[0]
+    shutil.copy(original, original.with_name("copy-" + original.name))
+    assert quick_report(tmp_path / "raw", FactsCache(cache, fingerprint())) is None
+    report = validate(tmp_path / "raw", cache_dir=cache)
+    assert report.to_dict() == check_raw(tmp_path / "raw").report.to_dict()
+    assert "duplicate-id" in report.codes()
+
+
+@pytest.mark.parametrize(
+    ("pairs", "cycle"),
+    [
+        ([], False),
+        ([("a", "a")], True),
+        ([("a", "b"), ("b", "c"), ("x", "b")], False),
+        ([("a", "b"), ("b", "c"), ("c", "a"), ("d", "a")], True),
+        ([(f"c{i}", f"c{i + 1}") for i in range(40)], False),  # longer than the rounds of set-aside
+        ([(f"c{i}", f"c{i + 1}") for i in range(40)] + [("c40", "c20")], True),
+    ],
+    ids=["none", "self", "tree", "triangle", "long-chain", "long-chain-looping"],
+)
+def test_derivation_cycles_are_found(pairs, cycle):
+    """The quick path finds a cycle among derivation relations exactly when there is one."""
+    edges = [document for pair in pairs for document in pair]
+    if cycle:
+        with pytest.raises(quick.Unclean):
+            quick._no_cycles(edges)
+    else:
+        quick._no_cycles(edges)
+
+
+def _pack_of_one_quote(**change) -> dict:
+    from nato_corpus.curation import facts
+
+    columns = {name: [] for name in facts.Facts.FIELDS}
+    columns.update(ids=[0], quotes=[None, 1, None, 1], spans=[2, 0, 5, 1])
+    pack = {
+        "files": {"d.quote": [1, 0, 0, 0, 0, 0, 1, 1]},
+        "strings": ["quote:a", "doc:a", "capture:a"],
+        "columns": columns,
+        "verified": {"capture:a": ["0" * 64, 10]},
+    }
+    for name, value in change.items():
+        (pack["columns"] if name in columns else pack)[name] = value
+    return pack
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"files": {"d.quote": [2, 0, 0, 0, 0, 0, 1, 1]}},
+        {"files": {"d.quote": [1, 0, 0, 0, 0, 0, 1, -1]}},
+        {"strings": ["quote:a", "doc:a"]},
+        {"quotes": ["words", 1, None, 1]},
+        {"spans": [2, 0, 5, 1, 2, 6, 9, 1]},
+        {"verified": {"capture:a": ["0" * 64, "10"]}},
+    ],
+    ids=["counts-too-many", "negative-count", "index-past-the-texts", "words-kept", "spans-unowned", "verified-text"],
+)
+def test_a_pack_that_does_not_add_up_is_refused(change):
+    """A pack is read only when its counts, texts, spans and checked captures all fit together."""
+    from nato_corpus.curation import facts
+
+    places, columns, _ = facts._read_pack(_pack_of_one_quote())
+    assert columns["ids"] == ["quote:a"] and columns["spans"] == ["capture:a", 0, 5, "doc:a"]
+    assert places == {"d.quote": (0, (0, 0, 0, 0, 0, 0, 0, 0), [1, 0, 0, 0, 0, 0, 1, 1])}
+    with pytest.raises(ValueError):
+        facts._read_pack(_pack_of_one_quote(**change))

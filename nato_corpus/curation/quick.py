@@ -15,14 +15,18 @@ the rules of ``rules.CHECKS`` named in ``COVERED``; should a rule be added there
 not here, it returns None (tests/test_quick.py holds the two paths to one answer).
 
 With a cache (``quick_report(root, cache)``), the facts of each record file are kept
-keyed on its content (``FactsCache``), so re-validating after a change reads and
-hashes every file but checks only the changed ones against their models.
+keyed on its content (``facts.FactsCache``), so re-validating after a change reads and
+hashes every file but checks only the changed ones against their models; and the
+captures a clean run checked are named in its pack, so only a capture that changed, or
+that holds a span of a changed file, is decoded and searched for quotation marks again.
+The cross-record rules run on the whole corpus every time.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+from itertools import repeat
 from pathlib import Path
 
 from ..problems import Report
@@ -30,6 +34,9 @@ from ..records import dates
 from ..records.models import RECORD_TYPES
 from ..records.refs import referenced_ids
 from . import checks, quoting, reader, rules
+from .facts import Facts, FactsCache, facts_from_plain
+
+__all__ = ["COVERED", "Facts", "FactsCache", "Unclean", "facts_from_plain", "quick_report", "record_facts"]
 
 #: the cross-record rules the quick path decides (by function name, as in rules.CHECKS)
 COVERED = frozenset(
@@ -60,28 +67,6 @@ class Unclean(Exception):
     """Something the detailed path would report: the quick path stops."""
 
 
-class Facts:
-    """What the cross-record rules need of one record file's records (plain data, JSON-ready).
-
-    ``ids`` and ``refs`` list every record's id and every id it refers to; ``captures``
-    holds [id, file, sha256, bytes, characters]; ``documents`` [id, capture, latest day of
-    its date as an ordinal or None, whether it is a reader comment]; ``edges`` the
-    derivation relations [document, target]; ``evidence`` the documents events cite;
-    ``quotes`` [text, document, earliest day or None (None too when date_note says why),
-    [[capture, start, end, document], ...]].
-    """
-
-    __slots__ = ("ids", "refs", "captures", "documents", "edges", "evidence", "quotes")
-    FIELDS = __slots__
-
-    def __init__(self, ids=(), refs=(), captures=(), documents=(), edges=(), evidence=(), quotes=()):
-        self.ids, self.refs, self.captures, self.documents = list(ids), list(refs), list(captures), list(documents)
-        self.edges, self.evidence, self.quotes = list(edges), list(evidence), list(quotes)
-
-    def to_plain(self) -> dict:
-        return {name: getattr(self, name) for name in self.FIELDS}
-
-
 def _ordinal(day) -> int | None:
     return None if day is None else day.toordinal()
 
@@ -96,13 +81,14 @@ def record_facts(kind: str, records: list, file: str) -> Facts:
     if next(checks.check_translation(index), None) or next(checks.check_status(index), None):
         raise Unclean
     facts = Facts()
+    refs: dict[str, None] = {}  # only which ids are named counts, not how often
     for record in records:
         own = record.id
         facts.ids.append(own)
-        refs = referenced_ids(record)
-        if own in refs:
+        named = referenced_ids(record)
+        if own in named:
             raise Unclean  # self-reference
-        facts.refs.extend(refs)
+        refs.update(dict.fromkeys(named))
         if kind == "capture":
             ranges = []
             for segment in record.segments:
@@ -112,17 +98,21 @@ def record_facts(kind: str, records: list, file: str) -> Facts:
             ranges.sort()
             if any(s2 < e1 for (_, e1), (s2, _) in zip(ranges, ranges[1:], strict=False)):
                 raise Unclean  # segment-overlap
-            facts.captures.append([own, record.file, record.sha256, record.bytes, record.characters])
+            facts.captures += (own, record.file, record.sha256, record.bytes, record.characters)
         elif kind == "document":
             latest = _ordinal(dates.bounds(record.date)[1])
-            facts.documents.append([own, record.capture, latest, record.kind == "reader_comment"])
-            facts.edges.extend([own, r.target] for r in record.relations if r.type in checks.DERIVATION)
+            facts.documents += (own, record.capture, latest, record.kind == "reader_comment")
+            for relation in record.relations:
+                if relation.type in checks.DERIVATION:
+                    facts.edges += (own, relation.target)
         elif kind == "event":
             facts.evidence.extend(record.evidence)
         elif kind == "quote":
             earliest = None if record.date_note else _ordinal(dates.bounds(record.date)[0])
-            spans = [[o.capture, o.start, o.end, o.document] for o in record.occurrences]
-            facts.quotes.append([record.text, record.document, earliest, spans])
+            facts.quotes += (record.text, record.document, earliest, len(record.occurrences))
+            for o in record.occurrences:
+                facts.spans += (o.capture, o.start, o.end, o.document)
+    facts.refs = list(refs)
     return facts
 
 
@@ -163,9 +153,10 @@ def _quick(root: Path, cache, settle) -> Report:
         raise Unclean
     texts = [source for source in sources if source.role == "text"]
     counts = {kind: 0 for kind in RECORD_TYPES}
-    every = Facts()
     if cache is not None:
         cache.open(root)
+    found: list[Facts] = []  # the facts of the files not in the cache's pack
+    packed: dict[str, reader.Source] = {}  # the files in it
     for source in sources:
         if source.role == "text":
             continue
@@ -175,19 +166,53 @@ def _quick(root: Path, cache, settle) -> Report:
                 raise Unclean
             continue
         kind, digest = source.role, hashlib.sha256(content).hexdigest()
-        facts = cache.get(digest, kind) if cache is not None else None
+        facts = None
+        if cache is not None:
+            records = cache.packed(digest, kind)
+            if records is not None:
+                counts[kind] += records
+                packed[f"{digest}.{kind}"] = source
+                continue
+            facts = cache.get(digest, kind)
         if facts is None:
             facts = _file_facts(kind, content, source.shown, digest)
             if cache is not None:
                 cache.put(digest, kind, facts)
             settle()
         counts[kind] += len(facts.ids)
-        for name in Facts.FIELDS:
-            getattr(every, name).extend(getattr(facts, name))
+        found.append(facts)
+    every = _joined(cache, found, packed, settle)
+    try:
+        checked = _cross_record(every, texts, cache.verified if cache is not None else {})
+    except Unclean:
+        if cache is not None:
+            cache.finish(None)  # the fresh facts still hold: each is a file's alone
+        raise
     if cache is not None:
-        cache.finish()
-    _cross_record(every, texts)
+        cache.finish(checked)
     return Report(problems=[], counts=counts, source=root.as_posix())
+
+
+def _joined(cache, found: list[Facts], packed: dict[str, reader.Source], settle) -> Facts:
+    """Every file's facts in one: the pack's share and the rest. The pack keeps no words, so a
+    file of it with a span in a capture that changed since the pack's run is read afresh."""
+    every = cache.packed_facts() if cache is not None else Facts()
+    for facts in found:
+        every.extend(facts)
+    if not packed:
+        return every
+    rows = every.captures
+    now = {rows[i]: [rows[i + 2], rows[i + 4]] for i in range(0, len(rows), 5)}
+    changed = {capture for capture, state in now.items() if cache.verified.get(capture) != state}
+    stale = cache.stale(changed) if changed else []
+    for key in stale:
+        digest, kind = key.split(".", 1)
+        source = packed[key]
+        facts = _file_facts(kind, _read(source), source.shown, digest)
+        cache.put(digest, kind, facts)
+        found.append(facts)
+        settle()
+    return _joined(cache, found, {}, settle) if stale else every
 
 
 def _read(source: reader.Source) -> bytes:
@@ -197,38 +222,51 @@ def _read(source: reader.Source) -> bytes:
         raise Unclean from None
 
 
-def _cross_record(facts: Facts, texts: list[reader.Source]) -> None:
-    """Raise Unclean if any cross-record rule would report a problem."""
+def _cross_record(facts: Facts, texts: list[reader.Source], verified: dict[str, list]) -> dict[str, list]:
+    """Raise Unclean if any cross-record rule would report a problem; else return the captures
+    checked (capture id -> [sha256, characters]).
+
+    Spans without words (from a pack) lie in captures ``verified`` saw with the same hash
+    and length, where they were found, in quotation marks: they need no second look.
+    """
     ids = set(facts.ids)
     if len(ids) != len(facts.ids):
         raise Unclean  # duplicate-id
     refs = set(facts.refs)
     if not refs <= ids:
         raise Unclean  # dangling-reference
-    used = refs
-    for own in ids:
-        if own.startswith(("actor:", "capture:")) and own not in used:
-            raise Unclean  # unused-record
+    if any(map(str.startswith, ids - refs, repeat(("actor:", "capture:")))):
+        raise Unclean  # unused-record
     _no_cycles(facts.edges)
-    documents = {doc_id: (capture, latest, comment) for doc_id, capture, latest, comment in facts.documents}
-    if any(documents.get(ref, (None, None, False))[2] for ref in facts.evidence):
+    rows = facts.documents
+    capture_of = dict(zip(rows[0::4], rows[1::4], strict=True))
+    latest_of = dict(zip(rows[0::4], rows[2::4], strict=True))
+    comments = {document for document, comment in zip(rows[0::4], rows[3::4], strict=True) if comment}
+    if not comments.isdisjoint(facts.evidence):
         raise Unclean  # comment-as-fact
-    by_capture: dict[str, list] = {}
-    spans_seen: set[tuple] = set()
-    for text, document, earliest, spans in facts.quotes:
-        if earliest is not None and document in documents:
-            latest = documents[document][1]
+    quotes, spans = facts.quotes, facts.spans
+    for document, earliest in zip(quotes[1::4], quotes[2::4], strict=True):
+        if earliest is not None:
+            latest = latest_of.get(document)
             if latest is not None and earliest > latest:
                 raise Unclean  # quote-after-document
-        for capture, start, end, carrier in spans:
-            if carrier in documents and documents[carrier][0] != capture:
-                raise Unclean  # occurrence-not-in-capture
-            if (capture, start, end) in spans_seen:
-                raise Unclean  # quote-same-span
-            spans_seen.add((capture, start, end))
-            by_capture.setdefault(capture, []).append((text, start, end))
+    captures, starts, ends = spans[0::4], spans[1::4], spans[2::4]
+    # a span's document, when the corpus has it, must be in the span's capture (None: it has none)
+    if any(capture_of.get(carrier, capture) != capture for capture, carrier in zip(captures, spans[3::4], strict=True)):
+        raise Unclean  # occurrence-not-in-capture
+    if len(set(zip(captures, starts, ends, strict=True))) != len(captures):
+        raise Unclean  # quote-same-span
+    by_capture: dict[str, list] = {}
+    at = 0
+    for words, n in zip(quotes[0::4], quotes[3::4], strict=True):
+        if words is not None:  # spans with no words (from a pack) were checked: see above
+            for j in range(at, at + n):
+                by_capture.setdefault(captures[j], []).append((words, starts[j], ends[j]))
+        at += n
     recorded = {}
-    for capture_id, file, sha256, size, characters in facts.captures:
+    rows = facts.captures
+    for i in range(0, len(rows), 5):
+        capture_id, file, sha256, size, characters = rows[i : i + 5]
         if capture_id != f"capture:{file[: -len('.txt')].lower()}":
             raise Unclean  # capture-id-mismatch
         recorded[file] = (capture_id, sha256, size, characters)
@@ -242,27 +280,54 @@ def _cross_record(facts: Facts, texts: list[reader.Source]) -> None:
         content = _read(source)
         if len(content) != size or hashlib.sha256(content).hexdigest() != sha256:
             raise Unclean  # capture-size-mismatch, capture-hash-mismatch
-        try:
-            text = content.decode("utf-8")
-        except UnicodeDecodeError:
-            raise Unclean from None
-        if len(text) != characters:
-            raise Unclean
-        runs = None
-        for words, start, end in by_capture.get(capture_id, ()):
-            if not (start <= end <= characters and text[start:end] == words):
-                raise Unclean  # quote-span-mismatch, quote-near-match, quote-not-found, span-out-of-range
-            runs = quoting.quoted_runs(text) if runs is None else runs
-            if quoting.enclosing(text, start, end, runs) is None:
-                raise Unclean  # quote-unquoted (or a documented exception: the detailed path decides)
+        pending = by_capture.get(capture_id)
+        if pending is None and verified.get(capture_id) == [sha256, characters]:
+            continue  # the same text, already found to have this many characters
+        _check_text(content, characters, pending or ())
     if len(found) != len(recorded):
         raise Unclean  # capture-file-missing
+    return {capture_id: [sha256, characters] for capture_id, sha256, _, characters in recorded.values()}
+
+
+def _check_text(content: bytes, characters: int, spans) -> None:
+    """Raise Unclean unless the capture has ``characters`` characters and each (words, start, end)
+    of ``spans`` stands there, in quotation marks."""
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Unclean from None
+    if len(text) != characters:
+        raise Unclean
+    runs = starts = None
+    for words, start, end in spans:
+        if not (start <= end <= characters and text[start:end] == words):
+            raise Unclean  # quote-span-mismatch, quote-near-match, quote-not-found, span-out-of-range
+        if runs is None:
+            runs = quoting.quoted_runs(text)
+            starts = [run.start for run in runs]
+        if not quoting.recorded_in(runs, starts, start, end):
+            raise Unclean  # quote-unquoted (or a documented exception: the detailed path decides)
 
 
 def _no_cycles(edges: list) -> None:
-    """Raise Unclean if the derivation relations between documents form a cycle."""
+    """Raise Unclean if the derivation relations between documents (flat pairs) form a cycle.
+
+    A document that derives from none, or that none derives from, is on no cycle: such
+    documents are set aside, a few rounds of set operations, and once every document left
+    has a relation both ways there is a cycle (each can be left forever). A long chain that
+    the rounds do not use up is walked depth first.
+    """
+    pairs = list(zip(edges[0::2], edges[1::2], strict=True))
+    for _ in range(8):
+        both = {source for source, _ in pairs} & {target for _, target in pairs}
+        narrowed = [(source, target) for source, target in pairs if source in both and target in both]
+        if len(narrowed) == len(pairs):
+            if pairs:
+                raise Unclean  # relation-cycle
+            return
+        pairs = narrowed
     graph: dict[str, list[str]] = {}
-    for source, target in edges:
+    for source, target in pairs:
         graph.setdefault(source, []).append(target)
     state: dict[str, int] = {}  # 1 on the path, 2 done
     for start in graph:
@@ -283,126 +348,3 @@ def _no_cycles(edges: list) -> None:
             else:
                 state[node] = 2
                 stack.pop()
-
-
-# --- facts kept between runs ---------------------------------------------------------------
-
-_ID = (str,)
-_OPTIONAL_TEXT = (str, type(None))
-_OPTIONAL_DAY = (int, type(None))
-#: field -> the allowed (type of item, types of its parts...) of each entry; () for a plain id
-_SHAPES = {
-    "ids": None,
-    "refs": None,
-    "evidence": None,
-    "captures": {(list, str, str, str, int, int)},
-    "documents": {(list, str, a, b, bool) for a in _OPTIONAL_TEXT for b in _OPTIONAL_DAY},
-    "edges": {(list, str, str)},
-    "quotes": {(list, str, str, b, list) for b in _OPTIONAL_DAY},
-}
-_SPAN = {(list, str, int, int, str)}
-
-
-def _signatures(items: list) -> set[tuple]:
-    """The distinct (type of item, types of its parts) among ``items``: checked once each."""
-    return {(type(item), *map(type, item)) if type(item) is list else (type(item),) for item in items}
-
-
-def facts_from_plain(plain) -> Facts:
-    """Facts from the JSON a FactsCache stored, every part checked; raises ValueError otherwise."""
-    if not isinstance(plain, dict) or set(plain) != set(Facts.FIELDS):
-        raise ValueError("not facts")
-    _check_lists(plain)
-    return Facts(**plain)
-
-
-def _check_lists(plain: dict) -> None:
-    """Check the fields of facts (or of many facts' fields joined); raises ValueError."""
-    for name, shapes in _SHAPES.items():
-        items = plain[name]
-        if not isinstance(items, list):
-            raise ValueError(f"{name} is not a list")
-        if shapes is None:
-            if not set(map(type, items)) <= {str}:
-                raise ValueError(f"an item of {name} is not text")
-        elif not _signatures(items) <= shapes:
-            raise ValueError(f"an item of {name} has the wrong shape")
-    if not _signatures([span for quote in plain["quotes"] for span in quote[3]]) <= _SPAN:
-        raise ValueError("a quotation span has the wrong shape")
-
-
-class FactsCache:
-    """Each record file's facts, in the validation cache's folder, keyed on its content.
-
-    Entries are JSON, under the same header, checksum and folder checks as the detailed
-    path's results (``cache.Cache``), under a key of their own (``<kind>.facts``). Besides
-    them, the facts of every file of the last full read of a corpus are packed in one entry
-    (keyed on the corpus's folder; each fact inside still keyed on its file's content), so a
-    run reads one entry, not one per file; ``finish`` packs again once many files were
-    answered from outside the pack.
-    """
-
-    def __init__(self, directory, fingerprint: str):
-        from .cache import Cache
-
-        self._cache = Cache(directory, fingerprint)
-        self._pack: dict | None = None
-        self._pack_key = ""
-        self._used: dict[str, Facts] = {}
-        self._outside = 0
-
-    def open(self, root: Path) -> None:
-        """Read the pack of the corpus at ``root``, if there is a trustworthy one."""
-        import json
-
-        self._pack_key = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogatepass")).hexdigest()
-        self._pack, self._used, self._outside = {}, {}, 0
-        payload = self._cache.payload(self._pack_key, "facts-pack")
-        if payload is None:
-            return
-        try:
-            plain = json.loads(payload)
-            if not isinstance(plain, dict) or not all(
-                isinstance(v, dict) and set(v) == set(Facts.FIELDS) and all(type(v[n]) is list for n in Facts.FIELDS)
-                for v in plain.values()
-            ):
-                raise ValueError("not a pack of facts")
-            _check_lists({name: [x for v in plain.values() for x in v[name]] for name in Facts.FIELDS})
-            self._pack = {key: Facts(**value) for key, value in plain.items()}
-        except (ValueError, TypeError, IndexError):  # an unreadable pack is a miss
-            self._pack = {}
-
-    def get(self, digest: str, kind: str) -> Facts | None:
-        import json
-
-        key = f"{digest}.{kind}"
-        found = (self._pack or {}).get(key)
-        if found is None:
-            payload = self._cache.payload(digest, f"{kind}.facts")
-            if payload is None:
-                return None
-            try:
-                found = facts_from_plain(json.loads(payload))
-            except ValueError:  # json's errors are ValueErrors too: any unreadable entry is a miss
-                return None
-            self._outside += 1
-        self._used[key] = found
-        return found
-
-    def put(self, digest: str, kind: str, facts: Facts) -> None:
-        import json
-
-        payload = json.dumps(facts.to_plain(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        self._cache.store(digest, f"{kind}.facts", payload)
-        self._used[f"{digest}.{kind}"] = facts
-        self._outside += 1
-
-    def finish(self) -> None:
-        """Pack the facts of this run's files when many came from outside the pack."""
-        import json
-
-        if not self._pack_key or self._outside <= max(8, len(self._used) // 10):
-            return
-        plain = {key: facts.to_plain() for key, facts in sorted(self._used.items())}
-        payload = json.dumps(plain, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        self._cache.store(self._pack_key, "facts-pack", payload)

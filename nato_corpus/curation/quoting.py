@@ -21,6 +21,7 @@ stop, an ellipsis, the spaces some captures put inside the marks).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -71,39 +72,57 @@ def _apostrophe(text: str, i: int) -> bool:
 
 
 def quoted_runs(text: str) -> list[Run]:
-    """Every run of words in quotation marks in ``text``, in order of their start."""
+    """Every run of words in quotation marks in ``text``, in order of their start.
+
+    Only the marks are visited (found with ``str.find``, which never looks at a character
+    twice in Python), and the blank lines between them: at each blank line the runs left
+    open are dropped. A paragraph's edges need no test of their own: the character beyond
+    them is a line break, a space to every rule below.
+    """
     runs: list[Run] = []
-    start = 0
-    for match in _PARAGRAPH.finditer(text):
-        runs.extend(_paragraph_runs(text, start, match.start()))
-        start = match.end()
-    runs.extend(_paragraph_runs(text, start, len(text)))
-    return sorted(runs, key=lambda r: (r.start, -r.end))
-
-
-def _paragraph_runs(text: str, lo: int, hi: int) -> Iterable[Run]:
     stack: list[tuple[str, int]] = []  # (opening mark, offset after it)
-    for i in range(lo, hi):
+    breaks = _PARAGRAPH.finditer(text)  # read only as far as the last mark
+    blank = next(breaks, None)
+    last = len(text) - 1
+    for i in _mark_offsets(text):
+        while blank is not None and blank.start() < i:
+            stack.clear()  # a quotation never runs over a blank line
+            blank = next(breaks, None)
         char = text[i]
-        if char not in MARKS:
-            continue
         if char in _APOSTROPHES and _apostrophe(text, i):
             continue
         symmetric = char in _SYMMETRIC
-        closed = next((k for k in range(len(stack) - 1, -1, -1) if char in PAIRS[stack[k][0]]), None)
-        if closed is not None and symmetric and (i == lo or text[i - 1].isspace()):
+        closed = None  # the innermost open run this mark can close
+        for k in range(len(stack) - 1, -1, -1):
+            if char in PAIRS[stack[k][0]]:
+                closed = k
+                break
+        if closed is not None and symmetric and (i == 0 or text[i - 1].isspace()):
             closed = None  # a straight mark after a space opens (or is stray)
         if closed is not None:
             opening, after = stack[closed]
             del stack[closed:]
             if text[after:i].strip():
-                yield Run(after, i, text[after:i], opening, char, closed)
+                runs.append(Run(after, i, text[after:i], opening, char, closed))
             continue
-        if char not in PAIRS or (char in _NOT_AFTER_WORD and i > lo and _word(text[i - 1])):
+        if char not in PAIRS or (char in _NOT_AFTER_WORD and i > 0 and _word(text[i - 1])):
             continue
-        if symmetric and (i + 1 >= hi or text[i + 1].isspace()):
+        if symmetric and (i >= last or text[i + 1].isspace()):
             continue
         stack.append((char, i + 1))
+    return sorted(runs, key=lambda r: (r.start, -r.end))
+
+
+def _mark_offsets(text: str) -> list[int]:
+    """The offset of every quotation mark in ``text``, in order."""
+    found: list[int] = []
+    for mark in MARKS:
+        i = text.find(mark)
+        while i >= 0:
+            found.append(i)
+            i = text.find(mark, i + 1)
+    found.sort()
+    return found
 
 
 def _residue(text: str) -> bool:
@@ -118,6 +137,19 @@ def recorded(run: Run, spans: Iterable[tuple[int, int]]) -> bool:
             outside = run.text[: start - run.start] + run.text[end - run.start :]
             if _residue(outside):
                 return True
+    return False
+
+
+def recorded_in(runs: list[Run], starts: list[int], start: int, end: int) -> bool:
+    """Whether a run of ``runs`` records ``text[start:end]`` (``enclosing(...) is not None``).
+
+    ``starts`` are the runs' starts (``runs`` is in order of them): only the runs that start
+    at or before ``start`` can hold the span, and the nearest is tried first.
+    """
+    for k in range(bisect.bisect_right(starts, start) - 1, -1, -1):
+        run = runs[k]
+        if end <= run.end and recorded(run, [(start, end)]):
+            return True
     return False
 
 

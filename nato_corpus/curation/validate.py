@@ -191,7 +191,7 @@ def _validating_modules() -> list:
 
     from .. import problems
     from ..records import grades, models, refs
-    from . import quick, scalars, workbench_checks, yamlread
+    from . import facts, quick, quoting, scalars, workbench_checks, yamlread
 
     return [
         reader,
@@ -207,6 +207,8 @@ def _validating_modules() -> list:
         workbench_checks,
         rules,
         quick,
+        facts,
+        quoting,
         problems,
         sys.modules[__name__],
     ]

@@ -13,6 +13,7 @@ can only name an actor.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
@@ -37,9 +38,13 @@ EventId = _id("event")
 QuoteId = _id("quote")
 
 
+#: any white space: the same characters as str.isspace (tests/test_models.py checks every one)
+_SPACE = re.compile(r"\s")
+
+
 def _url(value: str) -> str:
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+    if parts.scheme not in ("http", "https") or not parts.netloc or _SPACE.search(value):
         raise PydanticCustomError(
             "invalid_url", "must be an absolute http(s) URL with no spaces, like https://example.org/page"
         )

@@ -107,8 +107,44 @@ def references(record: BaseModel) -> Iterator[tuple[tuple, str]]:
 
 
 def referenced_ids(record: BaseModel) -> list[str]:
-    """Every id a valid record refers to."""
-    return [value for _, value in references(record)]
+    """Every id a valid record refers to: the values of ``references(record)``, in its order."""
+    found: list[str] = []
+    for collect in _COLLECTORS.get(type(record), ()):
+        collect(record, found)
+    return found
+
+
+def _collector(pattern: tuple):
+    """A function adding to a list every value ``_walk`` finds along ``pattern`` (None left out)."""
+    if not pattern:
+
+        def leaf(value, found: list) -> None:
+            if value is not None:
+                found.append(value)
+
+        return leaf
+    step, inner = pattern[0], _collector(pattern[1:])
+    if step == "*":
+
+        def items(value, found: list) -> None:
+            if isinstance(value, (list, tuple)):
+                for item in value:
+                    inner(item, found)
+
+        return items
+
+    def attribute(value, found: list) -> None:
+        part = getattr(value, step, None)
+        if part is not None:
+            inner(part, found)
+
+    return attribute
+
+
+#: model -> the collectors of its references, in the order of REFERENCE_PATHS
+_COLLECTORS = {
+    model: [_collector(pattern) for pattern, _ in REFERENCE_PATHS[kind]] for kind, (model, _, _) in RECORD_TYPES.items()
+}
 
 
 def raw_references(kind: str, data: Any) -> Iterator[tuple[tuple, str]]:

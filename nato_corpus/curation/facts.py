@@ -1,0 +1,300 @@
+"""Compact facts of record files for the quick verdict, and the cache that keeps them between runs.
+
+``Facts`` holds what the cross-record rules need of one record file's records, as flat
+columns of plain values (no objects, no nesting: see ``COLUMNS``), so that a whole
+corpus's facts are a few long lists that JSON reads and checks quickly.
+
+``FactsCache`` keeps facts in the validation cache's folder (``cache.Cache``: header,
+checksum and folder checks), in two forms:
+
+- the *pack* of a corpus (keyed on its folder): the facts of every record file of the last
+  run that found the corpus clean, each file's share still keyed on its content, and the
+  captures that run checked (``verified``: capture id -> [sha256, characters]). A pack
+  leaves out the quotations' words: every span in it was found, in quotation marks, in a
+  capture that run checked, and stays found while that capture's record and text are
+  unchanged (the quick path re-reads a file whose capture changed). A pack is written only
+  after a clean verdict, and only when many files were answered from outside it.
+- one entry per record file (``<kind>.facts``, keyed on its content, words kept) for
+  the few files read afresh between two packs: only those are written.
+
+Everything read back is checked column by column (types, widths, counts that add up);
+anything else is a miss, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from itertools import accumulate, chain
+from pathlib import Path
+
+#: column -> the allowed types of each part of one entry (an entry is that many values in a row)
+COLUMNS: dict[str, tuple[tuple[type, ...], ...]] = {
+    "ids": ((str,),),
+    "refs": ((str,),),
+    # id, file, sha256, bytes, characters
+    "captures": ((str,), (str,), (str,), (int,), (int,)),
+    # id, capture or None, latest day (an ordinal) or None, whether it is a reader comment
+    "documents": ((str,), (str, type(None)), (int, type(None)), (bool,)),
+    # document, the document it derives from
+    "edges": ((str,), (str,)),
+    "evidence": ((str,),),
+    # words (None in a pack), document, earliest day or None, how many spans follow in ``spans``
+    "quotes": ((str, type(None)), (str,), (int, type(None)), (int,)),
+    # capture, start, end, document: the spans of the quotes, in their order
+    "spans": ((str,), (int,), (int,), (str,)),
+}
+WIDTH = {name: len(parts) for name, parts in COLUMNS.items()}
+
+
+class Facts:
+    """The facts of one record file (or of many, joined): a flat list per column of ``COLUMNS``."""
+
+    __slots__ = tuple(COLUMNS)
+    FIELDS = __slots__
+
+    def __init__(self, **columns):
+        for name in self.FIELDS:
+            setattr(self, name, list(columns.get(name, ())))
+
+    def extend(self, other: Facts) -> None:
+        for name in self.FIELDS:
+            getattr(self, name).extend(getattr(other, name))
+
+    def entries(self, name: str) -> int:
+        return len(getattr(self, name)) // WIDTH[name]
+
+    def to_plain(self) -> dict:
+        return {name: getattr(self, name) for name in self.FIELDS}
+
+
+def check_columns(plain: dict) -> None:
+    """Check the columns of facts (of one file or many); raises ValueError."""
+    for name, parts in COLUMNS.items():
+        column = plain[name]
+        if type(column) is not list or len(column) % len(parts):
+            raise ValueError(f"{name} is not a list of whole entries")
+        for position, allowed in enumerate(parts):
+            if not set(map(type, column[position :: len(parts)])) <= set(allowed):
+                raise ValueError(f"an item of {name} has the wrong type" if allowed != (str,) else f"{name}: not text")
+    counts = plain["quotes"][3::4]
+    if any(n < 0 for n in counts) or sum(counts) * WIDTH["spans"] != len(plain["spans"]):
+        raise ValueError("the quotes' spans have the wrong shape")
+
+
+def facts_from_plain(plain) -> Facts:
+    """Facts from the JSON a FactsCache stored, every part checked; raises ValueError otherwise."""
+    if not isinstance(plain, dict) or set(plain) != set(Facts.FIELDS):
+        raise ValueError("not facts")
+    check_columns(plain)
+    return Facts(**plain)
+
+
+def _dumps(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+
+
+class FactsCache:
+    """Each record file's facts, in the validation cache's folder, keyed on its content (see the module).
+
+    A run asks ``packed`` first (a file of the pack: only its count is handed back, and
+    ``packed_facts`` joins the facts of all such files at the end), then ``get`` (an entry
+    of its own), and hands the facts of a file read afresh to ``put``.
+    """
+
+    def __init__(self, directory, fingerprint: str):
+        from .cache import Cache
+
+        self._cache = Cache(directory, fingerprint)
+        self._pack_key = ""
+        #: file key -> its place in the pack (index, then per column: first entry, entries)
+        self._files: dict[str, tuple[int, list[int], list[int]]] = {}
+        self._columns: dict[str, list] = {}
+        #: capture id -> [sha256, characters] of the captures the pack's run checked
+        self.verified: dict[str, list] = {}
+        self._hits: list[str] = []  # the files of this run found in the pack, in the run's order
+        self._used: dict[str, Facts] = {}  # the files of this run found elsewhere or read afresh
+        self._fresh: dict[str, Facts] = {}
+        self._order: dict[str, None] = {}  # every file of this run, in its order
+
+    def open(self, root: Path) -> None:
+        """Read the pack of the corpus at ``root``, if there is a trustworthy one."""
+        self._pack_key = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogatepass")).hexdigest()
+        self._files, self._columns, self.verified = {}, {}, {}
+        self._hits, self._used, self._fresh, self._order = [], {}, {}, {}
+        payload = self._cache.payload(self._pack_key, "facts-pack")
+        if payload is None:
+            return
+        try:
+            self._files, self._columns, self.verified = _read_pack(json.loads(payload))
+        except (ValueError, TypeError, KeyError):  # an unreadable pack is a miss
+            self._files, self._columns, self.verified = {}, {}, {}
+
+    def packed(self, digest: str, kind: str) -> int | None:
+        """The number of records of a file of the pack (its facts join ``packed_facts``), else None."""
+        key = f"{digest}.{kind}"
+        place = self._files.get(key)
+        if place is None:
+            return None
+        self._hits.append(key)
+        self._order[key] = None
+        return place[2][0]
+
+    def packed_facts(self) -> Facts:
+        """The facts of this run's files found in the pack, joined (neighbours in one slice)."""
+        joined = Facts()
+        run: list[str] = []
+        for key in [*self._hits, None]:
+            if run and (key is None or self._files[key][0] != self._files[run[-1]][0] + 1):
+                first, last = self._files[run[0]], self._files[run[-1]]
+                for name, start, end, n in zip(Facts.FIELDS, first[1], last[1], last[2], strict=True):
+                    width = WIDTH[name]
+                    getattr(joined, name).extend(self._columns[name][start * width : (end + n) * width])
+                run = []
+            if key is not None:
+                run.append(key)
+        return joined
+
+    def stale(self, changed: set[str]) -> list[str]:
+        """This run's files of the pack with a span in one of the ``changed`` captures; they leave
+        the pack's share (``packed_facts``) and must be read afresh."""
+        spans = self._columns.get("spans", [])
+        where = Facts.FIELDS.index("spans")
+        found = []
+        for key in dict.fromkeys(self._hits):
+            _, start, n = self._files[key]
+            if not changed.isdisjoint(spans[start[where] * 4 : (start[where] + n[where]) * 4 : 4]):
+                found.append(key)
+        gone = set(found)
+        self._hits = [key for key in self._hits if key not in gone]
+        return found
+
+    def get(self, digest: str, kind: str) -> Facts | None:
+        """The facts of a file from an entry of its own, or None when there is no trustworthy one."""
+        payload = self._cache.payload(digest, f"{kind}.facts")
+        if payload is None:
+            return None
+        try:
+            found = facts_from_plain(json.loads(payload))
+        except ValueError:  # json's errors are ValueErrors too: any unreadable entry is a miss
+            return None
+        self._used[f"{digest}.{kind}"] = found
+        self._order[f"{digest}.{kind}"] = None
+        return found
+
+    def put(self, digest: str, kind: str, facts: Facts) -> None:
+        """Keep a file's fresh facts; ``finish`` decides whether they go into a pack or an entry of their own."""
+        key = f"{digest}.{kind}"
+        self._used[key] = self._fresh[key] = facts
+        self._order[key] = None
+
+    def finish(self, verified: dict[str, list] | None) -> None:
+        """Write what this run learnt: a new pack after a clean verdict (``verified``: the captures
+        it checked) when many files came from outside the pack, else an entry per fresh file."""
+        outside = len(self._used)
+        if self._pack_key and verified is not None and outside > max(8, (outside + len(self._hits)) // 10):
+            every = {key: self._used[key] if key in self._used else self._slice(key) for key in self._order}
+            self._cache.store(self._pack_key, "facts-pack", _dumps(_pack(every, verified)))
+            return
+        for key, facts in self._fresh.items():
+            digest, kind = key.split(".", 1)
+            self._cache.store(digest, f"{kind}.facts", _dumps(facts.to_plain()))
+
+    def _slice(self, key: str) -> Facts:
+        _, start, n = self._files[key]
+        return Facts(
+            **{
+                name: self._columns[name][a * WIDTH[name] : (a + b) * WIDTH[name]]
+                for name, a, b in zip(Facts.FIELDS, start, n, strict=True)
+            }
+        )
+
+
+def _pack(every: dict[str, Facts], verified: dict[str, list]) -> dict:
+    """The pack of a run's files (in the run's order, so the next run reads long slices).
+
+    Each text is written once, in ``strings``; the columns hold its index there (ids recur
+    in references, spans and documents: the pack is half the size and read twice as fast).
+    """
+    files, columns = {}, Facts()
+    for key, facts in every.items():
+        files[key] = [facts.entries(name) for name in Facts.FIELDS]
+        columns.extend(facts)
+    columns.quotes[0::4] = [None] * (len(columns.quotes) // 4)  # the words are checked: see the module
+    strings: dict[str, int] = {}
+    plain = columns.to_plain()
+    for name, parts in COLUMNS.items():
+        width, column = len(parts), plain[name]
+        for position, allowed in enumerate(parts):
+            if str in allowed:
+                column[position::width] = [
+                    None if value is None else strings.setdefault(value, len(strings))
+                    for value in column[position::width]
+                ]
+    return {"files": files, "strings": list(strings), "columns": plain, "verified": verified}
+
+
+def _texts(plain: dict) -> dict:
+    """The columns of a pack with each index into ``strings`` replaced by its text; raises ValueError."""
+    strings, columns = plain["strings"], plain["columns"]
+    if type(strings) is not list or not set(map(type, strings)) <= {str}:
+        raise ValueError("not a pack's texts")
+    if not isinstance(columns, dict) or set(columns) != set(Facts.FIELDS):
+        raise ValueError("not a pack")
+    found = {}
+    for name, parts in COLUMNS.items():
+        column = columns[name]
+        if type(column) is not list or len(column) % len(parts):
+            raise ValueError(f"{name} is not a list of whole entries")
+        column = list(column)
+        for position, allowed in enumerate(parts):
+            if str not in allowed:
+                continue
+            indexes = column[position :: len(parts)]
+            numbers = [i for i in indexes if i is not None] if type(None) in allowed else indexes
+            if not set(map(type, numbers)) <= {int} or (
+                numbers and not 0 <= min(numbers) <= max(numbers) < len(strings)
+            ):
+                raise ValueError(f"{name}: not text")
+            column[position :: len(parts)] = (
+                [None if i is None else strings[i] for i in indexes]
+                if len(numbers) != len(indexes)
+                else list(map(strings.__getitem__, indexes))
+            )
+        found[name] = column
+    return found
+
+
+def _read_pack(plain) -> tuple[dict, dict, dict]:
+    """(files, columns, verified) of a pack, every part checked; raises ValueError otherwise."""
+    if not isinstance(plain, dict) or set(plain) != {"files", "strings", "columns", "verified"}:
+        raise ValueError("not a pack")
+    files, columns, verified = plain["files"], _texts(plain), plain["verified"]
+    if not isinstance(files, dict):
+        raise ValueError("not a pack")
+    check_columns(columns)
+    if columns["quotes"][0::4] != [None] * (len(columns["quotes"]) // 4):
+        raise ValueError("a pack holds no words")
+    if not isinstance(verified, dict) or not all(
+        type(v) is list and len(v) == 2 and type(v[0]) is str and type(v[1]) is int for v in verified.values()
+    ):
+        raise ValueError("not the captures a run checked")
+    rows, width = list(files.values()), len(Facts.FIELDS)
+    if not set(map(type, rows)) <= {list} or not set(map(len, rows)) <= {width}:
+        raise ValueError("not a file's counts")
+    flat = list(chain.from_iterable(rows))
+    if not set(map(type, flat)) <= {int} or (flat and min(flat) < 0):
+        raise ValueError("not a file's counts")
+    starts = [list(accumulate(flat[column::width], initial=0)) for column in range(width)]
+    if [total[-1] * WIDTH[name] for name, total in zip(Facts.FIELDS, starts, strict=True)] != [
+        len(columns[name]) for name in Facts.FIELDS
+    ]:
+        raise ValueError("the files' counts do not add up to the columns")
+    # each file's quotes own exactly its spans: its spans start where those of the quotes before it end
+    quote_ends = list(accumulate(columns["quotes"][3::4], initial=0))
+    quotes, spans = Facts.FIELDS.index("quotes"), Facts.FIELDS.index("spans")
+    if list(map(quote_ends.__getitem__, starts[quotes][:-1])) != starts[spans][:-1]:
+        raise ValueError("the spans of a file are out of place")
+    starts_of = zip(*(column[:-1] for column in starts), strict=True)
+    places = dict(zip(files, zip(range(len(rows)), starts_of, rows, strict=True), strict=True))
+    return places, columns, verified
