@@ -220,3 +220,20 @@ def test_results_with_and_without_cache_agree_over_mutations(data, tmp_path_fact
             (root / name).write_text(yaml.safe_dump(records, allow_unicode=True), encoding="utf-8")
             assert _report(root, cache) == _report(root)
         assert _report(root, cache) == _report(root)
+
+
+def test_the_fingerprint_covers_which_yaml_loop_reads(monkeypatch):
+    """Results cached with the C reader are not read back by the Python loop, nor by another build
+    of the C reader: the fingerprint names the loop and the source it was built from."""
+    from nato_corpus.curation import yamlread
+
+    with_c = validation.fingerprint()
+    with monkeypatch.context() as patch:
+        patch.setattr(yamlread, "_FAST", [None])
+        assert validation.fingerprint() != with_c
+    from nato_corpus.curation import _yamlc
+
+    with monkeypatch.context() as patch:
+        patch.setattr(_yamlc, "SOURCE_DIGEST", "0" * 64, raising=False)
+        assert validation.fingerprint() != with_c
+    assert validation.fingerprint() == with_c

@@ -73,6 +73,7 @@ def fingerprint_of(modules: list) -> str:
 
     from .. import problems
     from ..records.models import RECORD_TYPES, Corpus
+    from . import yamlread
 
     def installed(name: str) -> str:
         try:
@@ -89,6 +90,7 @@ def fingerprint_of(modules: list) -> str:
         "pydantic": pydantic.VERSION,
         "pydantic_core": pydantic_core.__version__,
         "pyyaml": yaml.__version__,
+        "reader": yamlread.reader_identity(),
         "edtf": edtf_version,
         "schemas": [model.model_json_schema() for model in [*(m for m, _, _ in RECORD_TYPES.values()), Corpus]],
         "rules": [asdict(rule) for rule in problems.RULES.values()],

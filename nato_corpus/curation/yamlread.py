@@ -311,6 +311,21 @@ def _load_extension():
     return _yamlc.read
 
 
+def reader_identity() -> str:
+    """Which loop reads raw/ and from what source, with libyaml's version (for the cache's fingerprint)."""
+    try:
+        from yaml._yaml import get_version_string
+
+        libyaml = get_version_string()
+    except ImportError:
+        libyaml = "none"
+    if _fast_reader() is None:
+        return f"python; libyaml {libyaml}"
+    from . import _yamlc
+
+    return f"c {_yamlc.SOURCE_DIGEST}; libyaml {libyaml}"
+
+
 def reader_in_use() -> str:
     """Which loop reads raw/ files: "c" or "python" (for reports and benchmarks)."""
     return "c" if _fast_reader() is not None else "python"
