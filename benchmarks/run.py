@@ -204,6 +204,9 @@ def corpus(size: str) -> tuple[Path, dict]:
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # connections kept alive, as a real mirror keeps them
+    disable_nagle_algorithm = True  # headers and body leave at once (TCP_NODELAY), as from a real server
+
     def log_message(self, *args) -> None:
         pass
 

@@ -128,6 +128,14 @@ def test_clean_download_is_a_byte_for_byte_copy(mirror, cache):
     assert [p.name for p in (cache / ".verified").iterdir()] == [f"{VERSION}.json"]
 
 
+def test_the_record_of_a_download_is_that_of_its_files(mirror, cache):
+    """The record written as the files arrived (sizes, times, pin) is what the cached files show."""
+    path = fetch(mirror, cache)
+    recorded = json.loads((cache / ".verified" / f"{VERSION}.json").read_bytes())
+    assert recorded == import_module("nato_corpus.access.download")._signature(path)
+    assert set(recorded["files"]) == set(release_files(cache, VERSION))
+
+
 def test_tampered_file_is_refused_and_nothing_cached(mirror, cache):
     """A file whose bytes differ from the descriptor is refused with file, hashes and causes."""
     original = (mirror.root / VERSION / QUOTES).read_bytes()

@@ -28,6 +28,7 @@ download may take, default 600).
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import tempfile
@@ -157,10 +158,12 @@ def download(
         if pin is None:
             pin = _mirror_pin(fetch, version, work / "index.json")
         staged = work / version
-        _fetch_release(fetch, version, pin, staged)
-        installed = _install(staged, target, pin, work)
-        _mark_verified(installed)
-        return installed
+        signature = _fetch_release(fetch, version, pin, staged)
+        if _install(staged, target, pin, work):
+            _write_marker(target, signature)  # the files as they were written and verified
+        else:
+            _mark_verified(target)
+        return target
     finally:
         fetch.close()
         shutil.rmtree(work, ignore_errors=True)
@@ -294,11 +297,14 @@ def _mirror_pin(fetch: Fetcher, version: str, dest: Path) -> str:
     return pinned
 
 
-def _fetch_release(fetch: Fetcher, version: str, pin: str, staged: Path) -> None:
-    """Fetch and verify the descriptor, then every file it lists, into ``staged``."""
+def _fetch_release(fetch: Fetcher, version: str, pin: str, staged: Path) -> dict:
+    """Fetch and verify the descriptor, then every file it lists, into ``staged``; return the
+    release's signature (see ``_signature``) as the files were written."""
     descriptor_path = staged / layout.DESCRIPTOR
     digest = fetch(f"{version}/{layout.DESCRIPTOR}", descriptor_path, METADATA_CAP, show=False)
-    _check(fetch, layout.DESCRIPTOR, descriptor_path, pin, None, "the release index", digest)
+    files = {
+        layout.DESCRIPTOR: _check(fetch, layout.DESCRIPTOR, descriptor_path, pin, None, "the release index", digest)
+    }
     try:
         descriptor = layout.read_descriptor(staged)[0]
         pinned = layout.entries(descriptor)
@@ -313,14 +319,19 @@ def _fetch_release(fetch: Fetcher, version: str, pin: str, staged: Path) -> None
     for entry in pinned:
         dest = staged / entry.path
         digest = fetch(f"{version}/{entry.path}", dest, entry.size)
-        _check(fetch, entry.path, dest, entry.sha256, entry.size, "the release's datapackage.json", digest)
+        files[entry.path] = _check(
+            fetch, entry.path, dest, entry.sha256, entry.size, "the release's datapackage.json", digest
+        )
+    return {"descriptor_sha256": pin, "files": files}
 
 
-def _check(fetch: Fetcher, rel: str, path: Path, sha: str, size: int | None, pinned_by: str, actual: str) -> None:
-    """Refuse a fetched file whose sha256 (``actual``, computed as it was written) or size differs."""
-    actual_size = path.stat().st_size
+def _check(fetch: Fetcher, rel: str, path: Path, sha: str, size: int | None, pinned_by: str, actual: str) -> list[int]:
+    """Refuse a fetched file whose sha256 (``actual``, computed as it was written) or size differs;
+    return its size and modification time (ns) as it verified."""
+    found = os.stat(path)
+    actual_size = found.st_size
     if actual == sha and (size is None or actual_size == size):
-        return
+        return [actual_size, found.st_mtime_ns]
     where = fetch.source.where(f"{fetch.version}/{rel}")
     expected = f"sha256 {sha}" + (f" ({size} bytes)" if size is not None else "")
     path.unlink(missing_ok=True)
@@ -333,19 +344,23 @@ def _check(fetch: Fetcher, rel: str, path: Path, sha: str, size: int | None, pin
     )
 
 
-def _install(staged: Path, target: Path, pin: str, work: Path) -> Path:
-    """Move a verified release into the cache, replacing a copy that no longer verifies."""
+def _install(staged: Path, target: Path, pin: str, work: Path) -> bool:
+    """Move a verified release into the cache, replacing a copy that no longer verifies.
+
+    True when ``target`` now holds the staged files; False when another process got there
+    first with a copy that verifies (kept as it is).
+    """
     try:
         staged.rename(target)
-        return target
+        return True
     except OSError:
         if not target.exists():
             raise
     if layout.verify_folder(target, descriptor_sha256=pin) is None:  # another process got there first
-        return target
+        return False
     target.rename(work / "stale")
     staged.rename(target)
-    return target
+    return True
 
 
 # --- settings and small helpers ---------------------------------------------------
@@ -383,13 +398,18 @@ def _signature(folder: Path) -> dict | None:
 
 
 def _mark_verified(folder: Path) -> None:
+    """Record the signature of a folder that has just verified, read from its files."""
     signature = _signature(folder)
     if signature is not None:
-        with contextlib.suppress(OSError):
-            (folder.parent / MARKERS).mkdir(exist_ok=True)
-            layout.write_atomic(
-                folder.parent / MARKERS / f"{folder.name}.json", layout.json_bytes(signature, sort_keys=True)
-            )
+        _write_marker(folder, signature)
+
+
+def _write_marker(folder: Path, signature: dict) -> None:
+    """Write a verified folder's signature (compact JSON: it lists every file of the release)."""
+    data = json.dumps(signature, sort_keys=True, separators=(",", ":")).encode("utf-8") + b"\n"
+    with contextlib.suppress(OSError):
+        (folder.parent / MARKERS).mkdir(exist_ok=True)
+        layout.write_atomic(folder.parent / MARKERS / f"{folder.name}.json", data)
 
 
 def _still_verified(folder: Path, pin: str | None) -> bool:

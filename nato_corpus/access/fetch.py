@@ -131,11 +131,17 @@ class Fetcher:
     _session: object = field(default=None, repr=False)
     #: the plain-HTTP connection of this download (made on first use; see _direct)
     _direct: object = field(default=None, repr=False)
+    #: whether the mirror goes over that connection (decided on first use: see _direct.usable)
+    _use_direct: bool | None = field(default=None, repr=False)
+    #: the folders this download has made for its files (each is made once)
+    _folders: set = field(default_factory=set, repr=False)
 
     def __call__(self, rel: str, dest: Path, cap: int, show: bool = True) -> str:
         """Fetch ``rel`` from the mirror into ``dest``, refusing more than ``cap`` bytes; return
         the sha256 (hex) of the bytes written."""
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        if dest.parent not in self._folders:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(dest.parent)
         where = self.source.where(rel)
         try:
             if self.source.is_local:
@@ -185,9 +191,11 @@ class Fetcher:
         return writer.hash.hexdigest()
 
     def _http(self, url: str, dest: Path, cap: int, rel: str, show: bool) -> str:
-        from . import _direct
+        if self._use_direct is None:  # plain http without a proxy: the standard library's client
+            from . import _direct
 
-        direct = _direct.usable(url)  # plain http without a proxy: the standard library's client
+            self._use_direct = _direct.usable(url)
+        direct = self._use_direct
         if not direct:
             import requests
         attempts = self.retries + 1
