@@ -316,9 +316,10 @@ def _fetch_release(fetch: Fetcher, version: str, pin: str, staged: Path) -> dict
             f"{descriptor.get('version')!r}, not {version}: the mirror serves another release under "
             "this version's name. Nothing was cached."
         )
-    for entry in pinned:
+    for number, entry in enumerate(pinned, 1):
         dest = staged / entry.path
-        digest = fetch(f"{version}/{entry.path}", dest, entry.size)
+        then = f"{version}/{pinned[number].path}" if number < len(pinned) else None
+        digest = fetch(f"{version}/{entry.path}", dest, entry.size, then=then)
         files[entry.path] = _check(
             fetch, entry.path, dest, entry.sha256, entry.size, "the release's datapackage.json", digest
         )
