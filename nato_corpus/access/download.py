@@ -27,8 +27,6 @@ download may take, default 600).
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
 import shutil
 import tempfile
@@ -37,10 +35,11 @@ from pathlib import Path
 
 from .. import errors
 from ..release import layout
-from . import bundled, settings
+from . import bundled, settings, verified
 from .fetch import URL_ENV, Fetcher, offline_message
-from .settings import CACHE_ENV, DEADLINE_ENV, DEFAULT_DEADLINE, DEFAULT_RETRIES, DEFAULT_TIMEOUT, TIMEOUT_ENV  # noqa: F401 - public settings, documented here
+from .settings import DEADLINE_ENV, DEFAULT_DEADLINE, DEFAULT_RETRIES, DEFAULT_TIMEOUT, TIMEOUT_ENV  # noqa: F401 - public settings, documented here
 from .staging import STAGING, remove_stale_staging
+from .verified import CACHE_ENV, cache_root  # noqa: F401 - public: the cache folder and its setting
 
 OFFLINE_ENV = "NATO_CORPUS_OFFLINE"
 
@@ -99,11 +98,11 @@ def download(
 
     cache_problem = None
     if (target / layout.DESCRIPTOR).is_file():
-        if _still_verified(target, pin):
+        if verified.still_verified(target, pin):
             return target
         cache_problem = layout.verify_folder(target, descriptor_sha256=pin, version=version)
         if cache_problem is None:
-            _mark_verified(target)
+            verified.mark(target)
             return target
 
     source = None if offline else settings.source(base_url)
@@ -158,35 +157,15 @@ def download(
         if pin is None:
             pin = _mirror_pin(fetch, version, work / "index.json")
         staged = work / version
-        signature = _fetch_release(fetch, version, pin, staged)
+        signature, resources = _fetch_release(fetch, version, pin, staged)
         if _install(staged, target, pin, work):
-            _write_marker(target, signature)  # the files as they were written and verified
+            verified.record(target, signature, resources)  # the files as they were written and verified
         else:
-            _mark_verified(target)
+            verified.mark(target)
         return target
     finally:
         fetch.close()
         shutil.rmtree(work, ignore_errors=True)
-
-
-def cache_root(cache_dir: str | os.PathLike[str] | None = None) -> Path:
-    """Return the download cache directory: ``cache_dir``, else ``NATO_CORPUS_CACHE``, else
-    the platform's cache folder for "nato-corpus" (``pooch.os_cache``).
-
-    Example::
-
-        >>> from nato_corpus.downloads import cache_root
-        >>> cache_root("/tmp/nc-cache")
-        PosixPath('/tmp/nc-cache')
-    """
-    if cache_dir is not None:
-        return Path(cache_dir).expanduser()
-    env = os.environ.get(CACHE_ENV)
-    if env:
-        return Path(env).expanduser()
-    import pooch
-
-    return Path(pooch.os_cache("nato-corpus"))
 
 
 def cached_versions(cache_dir: str | os.PathLike[str] | None = None) -> list[str]:
@@ -297,9 +276,10 @@ def _mirror_pin(fetch: Fetcher, version: str, dest: Path) -> str:
     return pinned
 
 
-def _fetch_release(fetch: Fetcher, version: str, pin: str, staged: Path) -> dict:
+def _fetch_release(fetch: Fetcher, version: str, pin: str, staged: Path) -> tuple[dict, list]:
     """Fetch and verify the descriptor, then every file it lists, into ``staged``; return the
-    release's signature (see ``_signature``) as the files were written."""
+    release's signature (see ``verified.signature``) as the files were written, and the
+    descriptor's resources."""
     descriptor_path = staged / layout.DESCRIPTOR
     digest = fetch(f"{version}/{layout.DESCRIPTOR}", descriptor_path, METADATA_CAP, show=False)
     files = {
@@ -323,7 +303,7 @@ def _fetch_release(fetch: Fetcher, version: str, pin: str, staged: Path) -> dict
         files[entry.path] = _check(
             fetch, entry.path, dest, entry.sha256, entry.size, "the release's datapackage.json", digest
         )
-    return {"descriptor_sha256": pin, "files": files}
+    return {"descriptor_sha256": pin, "files": files}, descriptor.get("resources") or []
 
 
 def _check(fetch: Fetcher, rel: str, path: Path, sha: str, size: int | None, pinned_by: str, actual: str) -> list[int]:
@@ -373,85 +353,3 @@ def check_version(version: object) -> str:
             f"{version!r} is not a release version; pass one like '0.1.0' (see nato_corpus.versions())"
         )
     return version
-
-
-#: the folder of the cache (``.verified/<version>.json``) that records, for each verified
-#: release, the size and modification time of each of its files when it last verified,
-#: so that a later call need not hash them again
-MARKERS = ".verified"
-
-
-def _signature(folder: Path) -> dict | None:
-    """(size, mtime) of the descriptor and of every file it pins, or None when one is unusable."""
-    try:
-        descriptor, sha = layout.read_descriptor(folder)
-        names = [layout.DESCRIPTOR, *(e.path for e in layout.entries(descriptor))]
-        files = {}
-        for name in names:
-            path = layout.regular_file(folder, name)
-            if path is None:
-                return None
-            stat = path.stat()
-            files[name] = [stat.st_size, stat.st_mtime_ns]
-    except (OSError, layout.FormatError):
-        return None
-    return {"descriptor_sha256": sha, "files": files}
-
-
-def _mark_verified(folder: Path) -> None:
-    """Record the signature of a folder that has just verified, read from its files."""
-    signature = _signature(folder)
-    if signature is not None:
-        _write_marker(folder, signature)
-
-
-def _write_marker(folder: Path, signature: dict) -> None:
-    """Write a verified folder's signature (compact JSON: it lists every file of the release)."""
-    data = json.dumps(signature, sort_keys=True, separators=(",", ":")).encode("utf-8") + b"\n"
-    with contextlib.suppress(OSError):
-        (folder.parent / MARKERS).mkdir(exist_ok=True)
-        layout.write_atomic(folder.parent / MARKERS / f"{folder.name}.json", data)
-
-
-def _still_verified(folder: Path, pin: str | None) -> bool:
-    """True when the folder's marker matches its files as they stand (and the pin, if any)."""
-    marker = layout.regular_file(folder.parent, f"{MARKERS}/{folder.name}.json")
-    if marker is None:
-        return False
-    try:
-        recorded = layout.loads(marker.read_bytes(), marker.name)
-    except (OSError, layout.FormatError):
-        return False
-    current = _signature(folder)
-    if current is None or recorded != current:
-        return False
-    return pin is None or current["descriptor_sha256"] == pin
-
-
-def cached_release(version: str, files: tuple[str, ...]) -> Path | None:
-    """The cached copy of ``version`` when its descriptor and ``files`` are unchanged since they verified.
-
-    What ``load()`` needs of a downloaded release is its descriptor and one table: their
-    sizes and modification times are compared with the record made when the whole
-    release verified, without touching the release's other files. None when there is no
-    such record or anything differs (the caller then verifies the release in full).
-    """
-    try:
-        folder = cache_root() / version
-        marker = layout.regular_file(folder.parent, f"{MARKERS}/{version}.json")
-        if marker is None:
-            return None
-        recorded = layout.loads(marker.read_bytes(), marker.name)
-        for name in (layout.DESCRIPTOR, *files):
-            path = layout.regular_file(folder, name)
-            if path is None:
-                return None
-            found = path.stat()
-            if recorded["files"].get(name) != [found.st_size, found.st_mtime_ns]:
-                return None
-        pin = bundled.pin(version)
-    except (OSError, KeyError, TypeError, AttributeError, errors.NatoCorpusError, layout.FormatError):
-        return None
-    if pin is not None and recorded.get("descriptor_sha256") != pin:
-        return None
-    return folder
