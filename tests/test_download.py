@@ -125,7 +125,21 @@ def test_clean_download_is_a_byte_for_byte_copy(mirror, cache):
     assert path == cache / VERSION
     assert release_files(cache, VERSION) == release_files(mirror.root, VERSION)
     assert sorted(p.name for p in cache.iterdir()) == [".verified", VERSION]  # no temporary folders left
-    assert [p.name for p in (cache / ".verified").iterdir()] == [f"{VERSION}.json"]
+    assert sorted(p.name for p in (cache / ".verified").iterdir()) == [f"{VERSION}.json", f"{VERSION}.tables.json"]
+
+
+def test_the_record_of_a_download_is_that_of_its_files(mirror, cache):
+    """The record written as the files arrived (sizes, times, pin) is what the cached files show."""
+    path = fetch(mirror, cache)
+    recorded = json.loads((cache / ".verified" / f"{VERSION}.json").read_bytes())
+    assert recorded == import_module("nato_corpus.access.verified").signature(path)
+    assert set(recorded["files"]) == set(release_files(cache, VERSION))
+    tables = json.loads((cache / ".verified" / f"{VERSION}.tables.json").read_bytes())
+    descriptor = json.loads((path / "datapackage.json").read_bytes())
+    assert tables["resources"] == descriptor["resources"]
+    assert tables["files"] == {
+        name: recorded["files"][name] for name in ["datapackage.json", *(r["path"] for r in descriptor["resources"])]
+    }
 
 
 def test_tampered_file_is_refused_and_nothing_cached(mirror, cache):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from importlib import import_module
@@ -127,8 +128,6 @@ def test_version_not_bundled_is_downloaded(tmp_path, monkeypatch):
 
 def test_a_cached_table_changed_after_it_verified_is_refused(tmp_path, monkeypatch):
     """load() reuses a verified download by its record, but a table changed since (same size) is caught."""
-    import os
-
     mirror = tmp_path / "mirror"
     make_release(mirror, "2.0.0")
     monkeypatch.setenv("NATO_CORPUS_URL", str(mirror))
@@ -154,3 +153,74 @@ def test_import_is_light():
     modules = json.loads(result.stdout)
     heavy = sorted(m for m in modules if m.split(".")[0] in HEAVY)
     assert heavy == []
+
+
+def _downloaded(tmp_path, monkeypatch, version: str = "2.0.0") -> Path:
+    """A release downloaded (and verified) into the cache, the mirror then forgotten."""
+    mirror = tmp_path / "mirror"
+    make_release(mirror, version)
+    monkeypatch.setenv("NATO_CORPUS_URL", str(mirror))
+    download(version, trust_mirror=True)
+    monkeypatch.delenv("NATO_CORPUS_URL")
+    return tmp_path / "cache" / version
+
+
+def test_a_cached_table_loads_without_reading_the_descriptor(tmp_path, monkeypatch):
+    """A cold load of a verified download reads the table by the record of its verification alone."""
+    folder = _downloaded(tmp_path, monkeypatch)
+    layout = import_module("nato_corpus.release.layout")
+    monkeypatch.setattr(layout, "read_descriptor", lambda *a: pytest.fail("the descriptor was read"))
+    table = load("quotes", version="2.0.0")
+    assert table.equals(load_expected(folder))
+    assert table.schema.field("words").metadata[b"description"] == DESCRIPTIONS["words"].encode()
+
+
+def load_expected(folder: Path) -> pa.Table:
+    import pyarrow.parquet as pq
+
+    return pq.read_table(folder / "data" / "quotes.parquet")
+
+
+def test_a_cached_descriptor_changed_after_it_verified_is_read_again(tmp_path, monkeypatch):
+    """A descriptor rewritten after the release verified is not answered from the record: it is checked
+    and read again (this version is pinned by no index, so its new text stands)."""
+    folder = _downloaded(tmp_path, monkeypatch)
+    descriptor = folder / "datapackage.json"
+    descriptor.write_text(descriptor.read_text().replace(DESCRIPTIONS["words"], "Changed since."))
+    words = load("quotes", version="2.0.0").schema.field("words")
+    assert words.metadata[b"description"] == b"Changed since."
+
+
+def test_a_cache_recorded_by_an_older_version_gets_the_tables_record(tmp_path, monkeypatch):
+    """A verified download without the tables' record loads in full once, and has the record after."""
+    folder = _downloaded(tmp_path, monkeypatch)
+    record = folder.parent / ".verified" / "2.0.0.tables.json"
+    record.unlink()
+    assert load("quotes", version="2.0.0").num_rows == TABLES["quotes"].num_rows
+    assert (
+        json.loads(record.read_bytes())["resources"]
+        == json.loads((folder / "datapackage.json").read_bytes())["resources"]
+    )
+
+
+@pytest.mark.parametrize("damage", ["{", "[]", '{"files": {}}', '{"files": 1, "resources": 2}'])
+def test_an_unusable_tables_record_means_a_full_check(tmp_path, monkeypatch, damage):
+    """A malformed record of the tables is no record: the release is checked in full and loads."""
+    folder = _downloaded(tmp_path, monkeypatch)
+    (folder.parent / ".verified" / "2.0.0.tables.json").write_text(damage)
+    assert load("quotes", version="2.0.0").num_rows == TABLES["quotes"].num_rows
+
+
+def test_a_cold_load_imports_neither_the_downloader_nor_its_transport(tmp_path, monkeypatch):
+    """Loading a table of a verified download needs only the record: no download, fetch or settings modules."""
+    _downloaded(tmp_path, monkeypatch)
+    code = (
+        "import json, sys, nato_corpus; nato_corpus.load('quotes', '2.0.0'); "
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('nato_corpus'))))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NATO_CORPUS")}
+    env.update(NATO_CORPUS_CACHE=str(tmp_path / "cache"), NATO_CORPUS_OFFLINE="1")
+    # the bundled index of this checkout does not pin 2.0.0, so the record's own pin decides
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, env=env, check=True)
+    loaded = set(json.loads(result.stdout))
+    assert not loaded & {"nato_corpus.access.download", "nato_corpus.access.fetch", "nato_corpus.access.settings"}

@@ -6,6 +6,12 @@ preparing each request in requests' session machinery then outweighs the transfe
 server closes it) and reads the body as it arrives. It is used only for ``http://`` mirrors
 with no proxy configured in the environment; https and proxies keep requests.
 
+Once a body has arrived in full, the request for the next file can be sent at once
+(``send_ahead``), so that the server prepares it while this side closes the file before:
+still one connection with one request in flight. Nothing is read from the next response
+before ``open`` asks for it, and a request sent ahead that fails is simply sent again by
+``open``.
+
 Failures are raised as the requests exceptions ``fetch.Fetcher`` already handles (requests
 is imported only then), so retries, the timeout, the deadline and every message stay as
 they are: an HTTP error status, a read that times out, a connection that cannot be made
@@ -33,11 +39,29 @@ class Direct:
     def __init__(self) -> None:
         self._connection: http.client.HTTPConnection | None = None
         self._netloc = ""
+        self._sent = ""  # the URL of a request sent ahead, its response not yet read
 
     def close(self) -> None:
+        self._sent = ""
         if self._connection is not None:
             self._connection.close()
             self._connection = None
+
+    def send_ahead(self, url: str) -> None:
+        """Send the GET for ``url`` over the open connection now; ``open(url)`` reads its answer.
+
+        Only after the last response was read in full and over a connection the server keeps
+        open; never raises: a request that cannot be sent is left for ``open`` to send.
+        """
+        connection = self._connection
+        if connection is None or connection.sock is None or self._sent or urlsplit(url).netloc != self._netloc:
+            return
+        try:
+            connection.request("GET", _target(url), headers=_HEADERS)
+        except (OSError, http.client.HTTPException):
+            self.close()
+            return
+        self._sent = url
 
     def open(self, url: str, timeout: float) -> http.client.HTTPResponse:
         """Send a GET for ``url`` and return the response (status 200), its body unread.
@@ -46,6 +70,10 @@ class Direct:
         cannot be reached and ReadTimeout when it does not answer in ``timeout`` seconds.
         """
         parts = urlsplit(url)
+        ahead, self._sent = self._sent, ""
+        sent = ahead == url  # its request is on its way already
+        if ahead and not sent:  # sent ahead for another file: that answer is not wanted
+            self.close()
         if self._connection is None or self._netloc != parts.netloc:
             self.close()
             self._connection = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
@@ -54,16 +82,15 @@ class Direct:
         connection.timeout = timeout
         if connection.sock is not None:
             connection.sock.settimeout(timeout)
-        target = parts.path or "/"
-        if parts.query:
-            target += "?" + parts.query
+        target = _target(url)
         try:
             try:
-                connection.request("GET", target, headers={"Accept-Encoding": "identity"})
+                if not sent:
+                    connection.request("GET", target, headers=_HEADERS)
                 response = connection.getresponse()
             except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
                 connection.close()  # the server closed the kept-alive connection: once more, afresh
-                connection.request("GET", target, headers={"Accept-Encoding": "identity"})
+                connection.request("GET", target, headers=_HEADERS)
                 response = connection.getresponse()
         except TimeoutError as exc:
             connected = connection.sock is not None  # False: the connection itself timed out
@@ -99,6 +126,15 @@ class Direct:
             response.close()
         if response.will_close or not response.isclosed():
             self.close()
+
+
+_HEADERS = {"Accept-Encoding": "identity"}
+
+
+def _target(url: str) -> str:
+    """The request target of ``url``: its path and query."""
+    parts = urlsplit(url)
+    return (parts.path or "/") + ("?" + parts.query if parts.query else "")
 
 
 def _status(response: http.client.HTTPResponse, url: str):

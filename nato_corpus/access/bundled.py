@@ -6,7 +6,6 @@ version it lists: a mirror can never change the pin of a version this package kn
 
 from __future__ import annotations
 
-import importlib.resources
 from functools import cache
 from pathlib import Path
 
@@ -17,10 +16,9 @@ from ..release import layout
 @cache
 def root() -> Path | None:
     """The folder of bundled releases: the package's ``_dist``, else the checkout's ``dist/``."""
-    package = importlib.resources.files("nato_corpus")
-    base = package if isinstance(package, Path) else Path(__file__).resolve().parent.parent
+    base = Path(__file__).resolve().parent.parent  # the package's folder (importlib.resources is slow to import)
     candidates = [base / "_dist"]
-    checkout = Path(__file__).resolve().parent.parent.parent
+    checkout = base.parent
     pyproject = checkout / "pyproject.toml"
     try:
         if pyproject.is_file() and 'name = "nato-corpus"' in pyproject.read_text(encoding="utf-8"):

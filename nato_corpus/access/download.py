@@ -27,7 +27,6 @@ download may take, default 600).
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import tempfile
@@ -36,10 +35,11 @@ from pathlib import Path
 
 from .. import errors
 from ..release import layout
-from . import bundled, settings
+from . import bundled, settings, verified
 from .fetch import URL_ENV, Fetcher, offline_message
-from .settings import CACHE_ENV, DEADLINE_ENV, DEFAULT_DEADLINE, DEFAULT_RETRIES, DEFAULT_TIMEOUT, TIMEOUT_ENV  # noqa: F401 - public settings, documented here
+from .settings import DEADLINE_ENV, DEFAULT_DEADLINE, DEFAULT_RETRIES, DEFAULT_TIMEOUT, TIMEOUT_ENV  # noqa: F401 - public settings, documented here
 from .staging import STAGING, remove_stale_staging
+from .verified import CACHE_ENV, cache_root  # noqa: F401 - public: the cache folder and its setting
 
 OFFLINE_ENV = "NATO_CORPUS_OFFLINE"
 
@@ -98,11 +98,11 @@ def download(
 
     cache_problem = None
     if (target / layout.DESCRIPTOR).is_file():
-        if _still_verified(target, pin):
+        if verified.still_verified(target, pin):
             return target
         cache_problem = layout.verify_folder(target, descriptor_sha256=pin, version=version)
         if cache_problem is None:
-            _mark_verified(target)
+            verified.mark(target)
             return target
 
     source = None if offline else settings.source(base_url)
@@ -157,33 +157,15 @@ def download(
         if pin is None:
             pin = _mirror_pin(fetch, version, work / "index.json")
         staged = work / version
-        _fetch_release(fetch, version, pin, staged)
-        installed = _install(staged, target, pin, work)
-        _mark_verified(installed)
-        return installed
+        signature, resources = _fetch_release(fetch, version, pin, staged)
+        if _install(staged, target, pin, work):
+            verified.record(target, signature, resources)  # the files as they were written and verified
+        else:
+            verified.mark(target)
+        return target
     finally:
         fetch.close()
         shutil.rmtree(work, ignore_errors=True)
-
-
-def cache_root(cache_dir: str | os.PathLike[str] | None = None) -> Path:
-    """Return the download cache directory: ``cache_dir``, else ``NATO_CORPUS_CACHE``, else
-    the platform's cache folder for "nato-corpus" (``pooch.os_cache``).
-
-    Example::
-
-        >>> from nato_corpus.downloads import cache_root
-        >>> cache_root("/tmp/nc-cache")
-        PosixPath('/tmp/nc-cache')
-    """
-    if cache_dir is not None:
-        return Path(cache_dir).expanduser()
-    env = os.environ.get(CACHE_ENV)
-    if env:
-        return Path(env).expanduser()
-    import pooch
-
-    return Path(pooch.os_cache("nato-corpus"))
 
 
 def cached_versions(cache_dir: str | os.PathLike[str] | None = None) -> list[str]:
@@ -294,11 +276,15 @@ def _mirror_pin(fetch: Fetcher, version: str, dest: Path) -> str:
     return pinned
 
 
-def _fetch_release(fetch: Fetcher, version: str, pin: str, staged: Path) -> None:
-    """Fetch and verify the descriptor, then every file it lists, into ``staged``."""
+def _fetch_release(fetch: Fetcher, version: str, pin: str, staged: Path) -> tuple[dict, list]:
+    """Fetch and verify the descriptor, then every file it lists, into ``staged``; return the
+    release's signature (see ``verified.signature``) as the files were written, and the
+    descriptor's resources."""
     descriptor_path = staged / layout.DESCRIPTOR
     digest = fetch(f"{version}/{layout.DESCRIPTOR}", descriptor_path, METADATA_CAP, show=False)
-    _check(fetch, layout.DESCRIPTOR, descriptor_path, pin, None, "the release index", digest)
+    files = {
+        layout.DESCRIPTOR: _check(fetch, layout.DESCRIPTOR, descriptor_path, pin, None, "the release index", digest)
+    }
     try:
         descriptor = layout.read_descriptor(staged)[0]
         pinned = layout.entries(descriptor)
@@ -310,17 +296,23 @@ def _fetch_release(fetch: Fetcher, version: str, pin: str, staged: Path) -> None
             f"{descriptor.get('version')!r}, not {version}: the mirror serves another release under "
             "this version's name. Nothing was cached."
         )
-    for entry in pinned:
+    for number, entry in enumerate(pinned, 1):
         dest = staged / entry.path
-        digest = fetch(f"{version}/{entry.path}", dest, entry.size)
-        _check(fetch, entry.path, dest, entry.sha256, entry.size, "the release's datapackage.json", digest)
+        then = f"{version}/{pinned[number].path}" if number < len(pinned) else None
+        digest = fetch(f"{version}/{entry.path}", dest, entry.size, then=then)
+        files[entry.path] = _check(
+            fetch, entry.path, dest, entry.sha256, entry.size, "the release's datapackage.json", digest
+        )
+    return {"descriptor_sha256": pin, "files": files}, descriptor.get("resources") or []
 
 
-def _check(fetch: Fetcher, rel: str, path: Path, sha: str, size: int | None, pinned_by: str, actual: str) -> None:
-    """Refuse a fetched file whose sha256 (``actual``, computed as it was written) or size differs."""
-    actual_size = path.stat().st_size
+def _check(fetch: Fetcher, rel: str, path: Path, sha: str, size: int | None, pinned_by: str, actual: str) -> list[int]:
+    """Refuse a fetched file whose sha256 (``actual``, computed as it was written) or size differs;
+    return its size and modification time (ns) as it verified."""
+    found = os.stat(path)
+    actual_size = found.st_size
     if actual == sha and (size is None or actual_size == size):
-        return
+        return [actual_size, found.st_mtime_ns]
     where = fetch.source.where(f"{fetch.version}/{rel}")
     expected = f"sha256 {sha}" + (f" ({size} bytes)" if size is not None else "")
     path.unlink(missing_ok=True)
@@ -333,19 +325,23 @@ def _check(fetch: Fetcher, rel: str, path: Path, sha: str, size: int | None, pin
     )
 
 
-def _install(staged: Path, target: Path, pin: str, work: Path) -> Path:
-    """Move a verified release into the cache, replacing a copy that no longer verifies."""
+def _install(staged: Path, target: Path, pin: str, work: Path) -> bool:
+    """Move a verified release into the cache, replacing a copy that no longer verifies.
+
+    True when ``target`` now holds the staged files; False when another process got there
+    first with a copy that verifies (kept as it is).
+    """
     try:
         staged.rename(target)
-        return target
+        return True
     except OSError:
         if not target.exists():
             raise
     if layout.verify_folder(target, descriptor_sha256=pin) is None:  # another process got there first
-        return target
+        return False
     target.rename(work / "stale")
     staged.rename(target)
-    return target
+    return True
 
 
 # --- settings and small helpers ---------------------------------------------------
@@ -357,80 +353,3 @@ def check_version(version: object) -> str:
             f"{version!r} is not a release version; pass one like '0.1.0' (see nato_corpus.versions())"
         )
     return version
-
-
-#: the folder of the cache (``.verified/<version>.json``) that records, for each verified
-#: release, the size and modification time of each of its files when it last verified,
-#: so that a later call need not hash them again
-MARKERS = ".verified"
-
-
-def _signature(folder: Path) -> dict | None:
-    """(size, mtime) of the descriptor and of every file it pins, or None when one is unusable."""
-    try:
-        descriptor, sha = layout.read_descriptor(folder)
-        names = [layout.DESCRIPTOR, *(e.path for e in layout.entries(descriptor))]
-        files = {}
-        for name in names:
-            path = layout.regular_file(folder, name)
-            if path is None:
-                return None
-            stat = path.stat()
-            files[name] = [stat.st_size, stat.st_mtime_ns]
-    except (OSError, layout.FormatError):
-        return None
-    return {"descriptor_sha256": sha, "files": files}
-
-
-def _mark_verified(folder: Path) -> None:
-    signature = _signature(folder)
-    if signature is not None:
-        with contextlib.suppress(OSError):
-            (folder.parent / MARKERS).mkdir(exist_ok=True)
-            layout.write_atomic(
-                folder.parent / MARKERS / f"{folder.name}.json", layout.json_bytes(signature, sort_keys=True)
-            )
-
-
-def _still_verified(folder: Path, pin: str | None) -> bool:
-    """True when the folder's marker matches its files as they stand (and the pin, if any)."""
-    marker = layout.regular_file(folder.parent, f"{MARKERS}/{folder.name}.json")
-    if marker is None:
-        return False
-    try:
-        recorded = layout.loads(marker.read_bytes(), marker.name)
-    except (OSError, layout.FormatError):
-        return False
-    current = _signature(folder)
-    if current is None or recorded != current:
-        return False
-    return pin is None or current["descriptor_sha256"] == pin
-
-
-def cached_release(version: str, files: tuple[str, ...]) -> Path | None:
-    """The cached copy of ``version`` when its descriptor and ``files`` are unchanged since they verified.
-
-    What ``load()`` needs of a downloaded release is its descriptor and one table: their
-    sizes and modification times are compared with the record made when the whole
-    release verified, without touching the release's other files. None when there is no
-    such record or anything differs (the caller then verifies the release in full).
-    """
-    try:
-        folder = cache_root() / version
-        marker = layout.regular_file(folder.parent, f"{MARKERS}/{version}.json")
-        if marker is None:
-            return None
-        recorded = layout.loads(marker.read_bytes(), marker.name)
-        for name in (layout.DESCRIPTOR, *files):
-            path = layout.regular_file(folder, name)
-            if path is None:
-                return None
-            found = path.stat()
-            if recorded["files"].get(name) != [found.st_size, found.st_mtime_ns]:
-                return None
-        pin = bundled.pin(version)
-    except (OSError, KeyError, TypeError, AttributeError, errors.NatoCorpusError, layout.FormatError):
-        return None
-    if pin is not None and recorded.get("descriptor_sha256") != pin:
-        return None
-    return folder

@@ -131,16 +131,23 @@ class Fetcher:
     _session: object = field(default=None, repr=False)
     #: the plain-HTTP connection of this download (made on first use; see _direct)
     _direct: object = field(default=None, repr=False)
+    #: whether the mirror goes over that connection (decided on first use: see _direct.usable)
+    _use_direct: bool | None = field(default=None, repr=False)
+    #: the folders this download has made for its files (each is made once)
+    _folders: set = field(default_factory=set, repr=False)
 
-    def __call__(self, rel: str, dest: Path, cap: int, show: bool = True) -> str:
+    def __call__(self, rel: str, dest: Path, cap: int, show: bool = True, then: str | None = None) -> str:
         """Fetch ``rel`` from the mirror into ``dest``, refusing more than ``cap`` bytes; return
-        the sha256 (hex) of the bytes written."""
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        the sha256 (hex) of the bytes written. ``then``: the file to be fetched next, whose
+        request may be sent as soon as this one's body has arrived (see ``_direct``)."""
+        if dest.parent not in self._folders:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(dest.parent)
         where = self.source.where(rel)
         try:
             if self.source.is_local:
                 return self._copy(Path(where), dest, cap, rel, show)
-            return self._http(where, dest, cap, rel, show)
+            return self._http(where, dest, cap, rel, show, then)
         except TooLarge:
             dest.unlink(missing_ok=True)
             raise errors.DownloadError(
@@ -184,10 +191,12 @@ class Fetcher:
             print(f"  {rel}: {_human(dest.stat().st_size)}", file=sys.stderr)
         return writer.hash.hexdigest()
 
-    def _http(self, url: str, dest: Path, cap: int, rel: str, show: bool) -> str:
-        from . import _direct
+    def _http(self, url: str, dest: Path, cap: int, rel: str, show: bool, then: str | None = None) -> str:
+        if self._use_direct is None:  # plain http without a proxy: the standard library's client
+            from . import _direct
 
-        direct = _direct.usable(url)  # plain http without a proxy: the standard library's client
+            self._use_direct = _direct.usable(url)
+        direct = self._use_direct
         if not direct:
             import requests
         attempts = self.retries + 1
@@ -196,7 +205,7 @@ class Fetcher:
             try:
                 try:
                     if direct:
-                        return self._stream_direct(url, dest, cap, bar)
+                        return self._stream_direct(url, dest, cap, bar, then)
                     return self._stream(requests, url, dest, cap, bar)
                 except BaseException:
                     import requests  # the failures below are requests' exceptions, on either transport
@@ -261,8 +270,9 @@ class Fetcher:
                 )
             return writer.hash.hexdigest()
 
-    def _stream_direct(self, url: str, dest: Path, cap: int, bar: _Progress | None) -> str:
-        """As ``_stream``, over one kept-alive ``http.client`` connection (see ``_direct``)."""
+    def _stream_direct(self, url: str, dest: Path, cap: int, bar: _Progress | None, then: str | None = None) -> str:
+        """As ``_stream``, over one kept-alive ``http.client`` connection (see ``_direct``); once
+        the body is in, the request for ``then`` goes out while the file is closed."""
         from ._direct import Direct
 
         remaining = self.deadline - time.monotonic()
@@ -287,10 +297,12 @@ class Fetcher:
                     writer.write(chunk)
                     if bar is not None:
                         bar.update(len(chunk))
+                direct.done(response)
+                if then is not None and not (declared.isdigit() and writer.written < int(declared)):
+                    direct.send_ahead(self.source.where(then))
         except BaseException:
             direct.close()
             raise
-        direct.done(response)
         if declared.isdigit() and writer.written < int(declared):
             import requests
 

@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 from .. import errors
 from ..release import credits, layout
-from . import bundled
-from .fetch import URL_ENV
+from . import bundled, verified
+
+# fetch (URL_ENV) and download are imported where needed: a cold load of a table needs neither
 
 if TYPE_CHECKING:
     import pyarrow
@@ -150,26 +151,31 @@ def _release(version: str | None, only: tuple[str, ...] | None = None) -> tuple[
     """The local folder and parsed descriptor of ``version`` (default: the latest).
 
     With ``only``, a downloaded release whose descriptor and those files are unchanged since
-    the release verified is used without checking its other files.
+    the release verified is used without checking its other files, and the descriptor is
+    its ``resources`` as recorded then (see ``verified``).
     """
-    from .download import cached_release, check_version, download
-
     if version is not None and not layout.is_version(version):
+        from .fetch import URL_ENV
+
         listed = ", ".join(versions()) or "none bundled or cached"
         raise errors.UsageError(
             f"unknown version {version!r}; valid versions: {listed} (a version looks like 1.0.0). "
             f"For a release newer than this package, set {URL_ENV} to a mirror or upgrade nato-corpus."
         )
-    version = check_version(_latest() if version is None else version)
+    version = _latest() if version is None else version
+    if not layout.is_version(version):
+        from .download import check_version
+
+        check_version(version)  # says what is wrong with it
     shipped = bundled.release(version)
     if shipped is not None:
         return shipped, _bundled_descriptor(shipped, version)
-    cached = cached_release(version, only) if only is not None else None
+    cached = verified.cached_table_release(version, only) if only is not None else None
     if cached is not None:
-        try:
-            return cached, layout.read_descriptor(cached)[0]
-        except layout.FormatError:
-            pass  # changed after all: the full path below says what is wrong
+        return cached
+    from .download import download
+    from .fetch import URL_ENV
+
     known = versions()
     if version not in known and not os.environ.get(URL_ENV):
         listed = ", ".join(known) or "none bundled or cached"
@@ -216,6 +222,8 @@ def _latest() -> str:
     known = versions()
     if known:
         return known[-1]
+    from .fetch import URL_ENV
+
     raise errors.UsageError(
         "no release is bundled with this installation (a source checkout whose dist/ has no "
         f"release yet?): build a release into dist/, or pass version= with a mirror in {URL_ENV}"

@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 
 from .. import errors
 from .fetch import DEADLINE_ENV, TIMEOUT_ENV, URL_ENV, Source  # noqa: F401 - DEADLINE_ENV: the settings this module reads
+from .verified import CACHE_ENV
 
-CACHE_ENV = "NATO_CORPUS_CACHE"
 DEFAULT_TIMEOUT = 30.0
 """Seconds to wait for a connection or for the next bytes before a request fails."""
 DEFAULT_DEADLINE = 600.0

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -78,6 +79,8 @@ MAX_JSON_DEPTH = 64
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+#: a relative path of plain names (none starting with a dot), as ``safe_path`` would return it
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*")
 _CHUNK = 1 << 20
 
 
@@ -126,20 +129,39 @@ def loads(data: bytes, what: str) -> Any:
         raise FormatError(f"{what} is not valid UTF-8 JSON ({exc})") from None
 
 
-_JSON_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_NOT_STRUCTURE = bytes(c for c in range(256) if c not in b'"[]{}')
+_DEPTH_STEP = dict.fromkeys(b"[{", 1) | dict.fromkeys(b"]}", -1)
 
 
 def _check_depth(data: bytes, what: str) -> None:
-    """Refuse JSON nested deeper than MAX_JSON_DEPTH before the recursive parser sees it."""
-    depth = 0
-    for token in _JSON_TOKENS.finditer(data):  # strings are skipped whole; brackets counted
-        char = token.group()[:1]
-        if char in (b"[", b"{"):
-            depth += 1
-            if depth > MAX_JSON_DEPTH:
-                raise FormatError(f"{what} nests deeper than {MAX_JSON_DEPTH} levels")
-        elif char in (b"]", b"}"):
-            depth -= 1
+    """Refuse JSON nested deeper than MAX_JSON_DEPTH before the recursive parser sees it.
+
+    Counted at C speed over the brackets outside strings: every escape (a backslash and the
+    byte after it) is dropped first, then everything but quotes and brackets; what is
+    between a quote and the next one is a string's.
+    """
+    if b"\\" in data:
+        data = _without_escapes(data)
+    structure = data.translate(None, _NOT_STRUCTURE).replace(b'""', b"")  # most strings hold no bracket
+    brackets = b"".join(structure.split(b'"')[::2]) if b'"' in structure else structure
+    if max(itertools.accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0) > MAX_JSON_DEPTH:
+        raise FormatError(f"{what} nests deeper than {MAX_JSON_DEPTH} levels")
+
+
+def _without_escapes(data: bytes) -> bytes:
+    """``data`` with each backslash escape (the backslash and the byte it escapes) removed."""
+    pieces = data.split(b"\\")
+    kept = [pieces[0]]
+    escaping = True  # whether the backslash before the next piece starts an escape
+    for piece in pieces[1:]:
+        if not escaping:  # that backslash was itself escaped (and is gone): keep the piece
+            kept.append(piece)
+            escaping = True
+        elif piece:
+            kept.append(piece[1:])
+        else:  # it escapes the next backslash
+            escaping = False
+    return b"".join(kept)
 
 
 def _no_constant(name: str) -> Any:
@@ -152,6 +174,8 @@ def safe_path(path: object) -> str:
     >>> safe_path("data/quotes.parquet")
     'data/quotes.parquet'
     """
+    if isinstance(path, str) and _PLAIN_PATH.fullmatch(path) and path != DESCRIPTOR:
+        return path  # the common case, decided at once: nothing in it to normalise or refuse
     if not isinstance(path, str) or not path or "\\" in path or "\x00" in path:
         raise FormatError(f"the file path {path!r} is not a relative path")
     pure = PurePosixPath(path)
