@@ -289,7 +289,8 @@ class _Site:
     def index_pages(self) -> dict[str, bytes]:
         c = self.corpus
         counts = {name: len(getattr(c, name)) for name in KINDS}
-        speakers = sorted({q["speaker"] for q in c.quotes.values()}, key=lambda a: c.name(a).lower())
+        # by name, actors of the same name by id (never in the set's order, which varies by process)
+        speakers = sorted(sorted({q["speaker"] for q in c.quotes.values()}), key=lambda a: c.name(a).lower())
         years = sorted({_year(q) for q in c.quotes.values()})
         events = sorted(c.events.values(), key=_chronological)
         checked = {name: _verification.counts(getattr(c, name).values()) for name in ("quotes", "events", "documents")}
