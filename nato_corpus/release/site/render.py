@@ -275,7 +275,7 @@ class _Site:
                 "actor.html", 1, a=actor, extra=self.extra("actors", actor), ld=jsonld.actor(actor)
             )
         for record_id, capture in c.captures.items():
-            held = [doc for doc in c.documents.values() if doc.get("capture") == record_id]
+            held = c.held_by(record_id)
             out[self.paths[record_id]] = self.render(
                 "capture.html",
                 1,
