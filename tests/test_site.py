@@ -140,6 +140,17 @@ def test_new_columns_are_shown_and_absent_link_tables_tolerated():
     assert "Ruritania" in Page(site[f"site/actors/{actor}.html"].decode()).words
 
 
+def test_speakers_of_the_same_name_are_listed_by_id():
+    """Speakers who share a name are listed in id order, so every build gives the same bytes."""
+    tables, descriptor, captures = inputs()
+    tables["actors"] = with_column(tables["actors"], "name", ["Same Name"] * tables["actors"].num_rows)
+    speakers = sorted({q["speaker"] for q in tables["quotes"].to_pylist()})
+    assert len(speakers) >= 4
+    home = render_site(tables, descriptor, captures)["site/index.html"].decode()
+    listed = [home.index(f"speaker={speaker.replace(':', '%3A')}") for speaker in speakers]
+    assert listed == sorted(listed)
+
+
 def test_copyrighted_capture_shows_a_bounded_excerpt():
     """Around words in a copyrighted capture at most EXCERPT_CHARS show on each side."""
     text = "a " * 1000 + "WORDS" + " b" * 1000

@@ -17,6 +17,7 @@ import re
 import secrets
 import shutil
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -194,8 +195,13 @@ def _compare(files: Mapping[str, bytes], target: Path) -> list[str]:
     return sorted(differ | (present - set(files)))
 
 
+#: threads writing a release's files: each file is flushed to disk (fsync) before the
+#: release is renamed into place, and the disk serves several flushes at once far faster
+#: than one after another (a 10k release has ~15,000 files)
+_WRITERS = 8
+
+
 def _write_file(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as handle:
         handle.write(data)
         handle.flush()
@@ -207,8 +213,14 @@ def _write_release(dist: Path, version: str, files: Mapping[str, bytes]) -> None
     tmp = dist / f".tmp-{version}-{os.getpid()}-{secrets.token_hex(4)}"
     tmp.mkdir()
     try:
-        for name, data in files.items():
-            _write_file(tmp / name, data)
+        for folder in sorted({(tmp / name).parent for name in files}):
+            folder.mkdir(parents=True, exist_ok=True)
+        pool = ThreadPoolExecutor(max_workers=_WRITERS, thread_name_prefix="nato-corpus-write")
+        try:
+            for _ in pool.map(lambda item: _write_file(tmp / item[0], item[1]), files.items()):
+                pass  # raises the first error of any file
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)  # no thread writes once this returns
         os.rename(tmp, dist / version)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

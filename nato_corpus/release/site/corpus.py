@@ -77,6 +77,12 @@ class Corpus:
     evidence: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     participants: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     segments: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    # indexes built on first use (see quotes_by, documents_of, events_of, held_by)
+    _names: dict[str, str] = field(default_factory=dict, repr=False)
+    _quotes_by: dict[str, dict] = field(default_factory=dict, repr=False)
+    _documents_of: dict | None = field(default=None, repr=False)
+    _events_of: dict | None = field(default=None, repr=False)
+    _held_by: dict | None = field(default=None, repr=False)
 
     @classmethod
     def from_tables(cls, tables: dict) -> Corpus:
@@ -133,6 +139,12 @@ class Corpus:
         """A record's human name: an actor's name, a document's or event's title."""
         if not record_id:
             return ""
+        if record_id in self._names:
+            return self._names[record_id]
+        self._names[record_id] = self._name(record_id)
+        return self._names[record_id]
+
+    def _name(self, record_id: str) -> str:
         for table, key in (
             (self.actors, "name"),
             (self.documents, "title"),
@@ -173,8 +185,49 @@ class Corpus:
         return []
 
     def quotes_by(self, key: str, value: str) -> list[dict]:
-        """The quotations whose ``key`` (speaker, addressee, document) is ``value``."""
-        return [q for q in self.quotes.values() if q.get(key) == value]
+        """The quotations whose ``key`` (speaker, addressee, document) is ``value``, in id order."""
+        if key not in self._quotes_by:  # one pass per key, not one per page
+            index: dict = defaultdict(list)
+            for quote in self.quotes.values():
+                index[quote.get(key)].append(quote)
+            self._quotes_by[key] = index
+        return list(self._quotes_by[key].get(value, ()))
+
+    def documents_of(self, actor: str) -> list[tuple[dict, list[str]]]:
+        """(document, the actor's roles in it) for each document the actor wrote, received,
+        published or holds, in id order; roles in the order author, recipient, publisher, holder."""
+        if self._documents_of is None:
+            self._documents_of = defaultdict(list)
+            for doc_id, doc in self.documents.items():
+                roles: dict[str, list[str]] = defaultdict(list)
+                for role, actors in (
+                    ("author", self.authors.get(doc_id, [])),
+                    ("recipient", self.recipients.get(doc_id, [])),
+                    ("publisher", [doc.get("publisher")]),
+                    ("holder", [doc.get("holder")]),
+                ):
+                    for who in dict.fromkeys(actors):
+                        roles[who].append(role)
+                for who, held in roles.items():
+                    self._documents_of[who].append((doc, held))
+        return list(self._documents_of.get(actor, ()))
+
+    def events_of(self, actor: str) -> list[dict]:
+        """The events the actor took part in, in id order."""
+        if self._events_of is None:
+            self._events_of = defaultdict(list)
+            for event_id, event in self.events.items():
+                for who in dict.fromkeys(self.participants.get(event_id, [])):
+                    self._events_of[who].append(event)
+        return list(self._events_of.get(actor, ()))
+
+    def held_by(self, capture: str) -> list[dict]:
+        """The documents whose capture is ``capture``, in id order."""
+        if self._held_by is None:
+            self._held_by = defaultdict(list)
+            for doc in self.documents.values():
+                self._held_by[doc.get("capture")].append(doc)
+        return list(self._held_by.get(capture, ()))
 
     def segment_of(self, capture: str, start: int, end: int) -> dict | None:
         """The segment of a capture that holds the range, if one does."""

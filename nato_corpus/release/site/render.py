@@ -8,9 +8,11 @@ from any folder served over HTTP.
 from __future__ import annotations
 
 import json
+from functools import partial
 from importlib import resources
 
 import jinja2
+from markupsafe import Markup, escape
 
 from .. import verification as _verification
 from . import jsonld
@@ -157,6 +159,8 @@ class _Site:
         self.texts = dict(captures)
         self.env = _environment()
         self.paths: dict[str, str] = {}
+        self._cards: dict[tuple, Markup] = {}
+        self._refs: dict[str, partial] = {}
         for table, (prefix, folder, _) in KINDS.items():
             for record_id in getattr(self.corpus, table):
                 try:
@@ -168,6 +172,30 @@ class _Site:
     def link(self, record_id: str | None) -> str | None:
         """The path of a record's page relative to the site root, or None if it has none."""
         return self.paths.get(record_id or "")
+
+    def ref(self, root: str, record_id: str | None) -> Markup:
+        """A record by its name, linked to its page when it has one; '—' for no record.
+
+        Templates call it as ``ref(id)`` (``root`` is bound per page depth, see ``render``).
+        """
+        if not record_id:
+            return Markup("—")
+        link = self.link(record_id)
+        if not link:
+            return escape(self.corpus.name(record_id))
+        return Markup(f'<a href="{escape(root)}{escape(link)}">{escape(self.corpus.name(record_id))}</a>')
+
+    def card(self, macro, quote: dict, root: str, with_year: bool) -> Markup:
+        """A quotation's card (the ``quote_card_html`` macro), rendered once per page depth.
+
+        A card shows only the quotation, links relative to ``root`` and, on the list of
+        all quotations, its year; so pages at the same depth share it (a quotation's card
+        is on its speaker's, addressee's and document's pages).
+        """
+        key = (quote["id"], root, with_year)
+        if key not in self._cards:
+            self._cards[key] = macro(quote)
+        return self._cards[key]
 
     def extra(self, table: str, row: dict) -> list[tuple[str, str]]:
         """Columns a newer release adds, as (name, text), for "More fields"."""
@@ -226,8 +254,12 @@ class _Site:
         return {"row": occ, "capture": capture, "carrier": carrier, "segment": segment, "excerpt": shown}
 
     def render(self, template: str, depth: int, **context) -> bytes:
+        root = "../" * depth
+        if root not in self._refs:
+            self._refs[root] = partial(self.ref, root)
         html = self.env.get_template(template).render(
-            root="../" * depth,
+            root=root,
+            ref=self._refs[root],
             site=self,
             d=self.descriptor,
             CREDIBILITY=CREDIBILITY,
@@ -275,7 +307,7 @@ class _Site:
                 "actor.html", 1, a=actor, extra=self.extra("actors", actor), ld=jsonld.actor(actor)
             )
         for record_id, capture in c.captures.items():
-            held = [doc for doc in c.documents.values() if doc.get("capture") == record_id]
+            held = c.held_by(record_id)
             out[self.paths[record_id]] = self.render(
                 "capture.html",
                 1,
@@ -289,7 +321,8 @@ class _Site:
     def index_pages(self) -> dict[str, bytes]:
         c = self.corpus
         counts = {name: len(getattr(c, name)) for name in KINDS}
-        speakers = sorted({q["speaker"] for q in c.quotes.values()}, key=lambda a: c.name(a).lower())
+        # by name, actors of the same name by id (never in the set's order, which varies by process)
+        speakers = sorted(sorted({q["speaker"] for q in c.quotes.values()}), key=lambda a: c.name(a).lower())
         years = sorted({_year(q) for q in c.quotes.values()})
         events = sorted(c.events.values(), key=_chronological)
         checked = {name: _verification.counts(getattr(c, name).values()) for name in ("quotes", "events", "documents")}

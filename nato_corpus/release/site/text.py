@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: the most characters of context shown on each side of a quotation from a capture
 #: whose rights are not public domain
@@ -84,6 +85,7 @@ def _point(value: str) -> tuple[str, str] | None:
     return f"{prefix}{year}", "year"
 
 
+@lru_cache(maxsize=4096)  # a page shows a few dates, a release repeats a few thousand
 def describe_date(value: str | None) -> str:
     """An EDTF string in words with its precision: '1994-11' -> 'November 1994 (month known)'."""
     if not value or value == "unknown":
