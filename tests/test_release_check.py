@@ -230,3 +230,15 @@ def test_table_checks_run_on_the_public_compute_module_too(dist, monkeypatch):
         assert check_release(dist / VERSION).to_dict() == expected
     finally:
         tablecheck._compute.cache_clear()
+
+
+@pytest.mark.parametrize("name", [["quotes"], {"a": 1}, 7])
+def test_a_resource_name_that_is_not_text_is_reported_not_raised(dist, name):
+    """A resource whose name is a list, an object or a number is reported as a bad name (found by
+    fuzzing downloads), and the check goes on without a traceback."""
+    path = dist / VERSION / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["resources"][0]["name"] = name
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    report = check_release(dist / VERSION)
+    assert any(f"resources[0].name = {name!r}" in p.message for p in report.problems)

@@ -268,7 +268,7 @@ class _Checker:
                     f"{path}: {length} bytes, the descriptor says {size}",
                     file=file,
                 )
-            if name:
+            if isinstance(name, str) and name:  # a name of another type is reported with the shape
                 present[name] = file
         return present
 
