@@ -526,6 +526,9 @@ def growth(rows: list[Row]) -> list[Row]:
 
 # --- the report ---------------------------------------------------------------------
 
+#: (size, error) of each size whose measurement stopped on a failed step
+STOPPED: list[tuple[str, str]] = []
+
 WHY = {
     "validate raw/": (
         "The floor is libyaml's parser alone (PyYAML's C event parser, each event made a Python object). "
@@ -652,6 +655,9 @@ def write_results(rows: list[Row], argv: list[str], path: Path, seconds: float) 
     for row in rows:
         if row.info:
             lines.append(f"- {row.size}, {row.name}: {row.info}.")
+    if STOPPED:
+        lines += ["", "### Steps that failed", ""]
+        lines += [f"- {size}: {error}" for size, error in STOPPED]
     missed = {"growth" if row.name.startswith("growth") else row.name for row in rows if row.met is False}
     if missed:
         lines += ["", "### Targets missed", ""]
@@ -692,7 +698,12 @@ def main(argv: list[str] | None = None) -> int:
     print(" | ".join(HEADER))
     rows: list[Row] = []
     for size in sizes:
-        run_size(size, args.repeat, SIZES[size] <= SIZES.get(args.frictionless_max, 0), rows)
+        try:
+            run_size(size, args.repeat, SIZES[size] <= SIZES.get(args.frictionless_max, 0), rows)
+        except RuntimeError as exc:  # a step failed: the rows so far are kept, the failure is reported
+            said = str(exc).strip().splitlines()
+            STOPPED.append((size, f"{said[0]} {said[-1]}" if len(said) > 1 else said[0] if said else "failed"))
+            print(f"  STOPPED at {size}: {STOPPED[-1][1]}", flush=True)
     run_hostile(args.repeat, rows)
     for row in growth(rows):
         rows.append(row)

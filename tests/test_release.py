@@ -372,3 +372,13 @@ def test_timeline_axis_shrinks_long_empty_runs():
     assert gap == pytest.approx(year_1994 / 2)
     assert 2020 in ticks and not any(1996 <= t <= 2019 for t in ticks)
     assert x(D(1994, 1, 1)) == 0 and x(D(2020, 12, 31)) <= 1000
+
+
+def test_a_descriptor_too_large_for_its_readers_is_never_written(raw, tmp_path, monkeypatch):
+    """A build whose descriptor would exceed what downloads and checks accept is refused with the
+    sizes, and writes nothing."""
+    monkeypatch.setattr(layout, "METADATA_CAP", 2_000)
+    dist = tmp_path / "dist"
+    with pytest.raises(errors.UsageError, match=r"datapackage.json would weigh [\d,]+ bytes, more than the 2,000"):
+        build(raw, dist)
+    assert not dist.exists() or not any(p.is_file() for p in dist.rglob("*"))

@@ -92,6 +92,12 @@ def build(
         differences = _compare(files, target)
         return BuildResult(version, target, "checked", differences, _writer_mismatch(target) if differences else None)
 
+    if len(files[DESCRIPTOR]) > layout.METADATA_CAP:
+        raise errors.UsageError(
+            f"the release's {DESCRIPTOR} would weigh {len(files[DESCRIPTOR]):,} bytes, more than the "
+            f"{layout.METADATA_CAP:,} that downloads and checks accept; nothing was written. A corpus this large "
+            "needs its file list kept outside the descriptor, which this version of nato-corpus does not do"
+        )
     descriptor_sha256 = layout.sha256_bytes(files[DESCRIPTOR])
     if target.exists():
         _refuse_if_different(files, target, raw_dir)

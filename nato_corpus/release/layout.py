@@ -72,8 +72,11 @@ PARQUET_OPTIONS: dict[str, Any] = {
     "write_page_checksum": False,
     "use_compliant_nested_type": True,
 }
-#: the most an index or a descriptor may weigh: nothing pins their size, so it is capped
-METADATA_CAP = 16 * 2**20
+#: the most an index or a descriptor may weigh: nothing pins their size, so it is capped. A
+#: descriptor lists every file of its release (about 200 bytes each, a site page per record):
+#: about 31 MB for 100,000 quotations, so the cap leaves room for some 800,000; a build refuses
+#: to write a descriptor beyond it, so that no release is made that its readers refuse
+METADATA_CAP = 256 * 2**20
 #: the deepest JSON an index or descriptor may nest (Python's parser would recurse further)
 MAX_JSON_DEPTH = 64
 
