@@ -84,18 +84,10 @@ def build_reader(root: Path) -> Path | None:
                 said = done.stderr.strip().splitlines()
                 errors = [line for line in said if "error" in line] or said or ["the compiler failed"]
                 return _skipped(target, errors[0])
-        os.replace(partial, target) if _same_device(partial, target) else _copy(partial, target)
+        staging = target.with_name(f".tmp-{target.name}")  # beside the target, then renamed over it
+        staging.write_bytes(partial.read_bytes())
+        os.replace(staging, target)
     return target
-
-
-def _same_device(a: Path, b: Path) -> bool:
-    return a.stat().st_dev == b.parent.stat().st_dev
-
-
-def _copy(partial: Path, target: Path) -> None:
-    staging = target.with_name(f".tmp-{target.name}")
-    staging.write_bytes(partial.read_bytes())
-    os.replace(staging, target)
 
 
 def _skipped(target: Path, why: str) -> None:
