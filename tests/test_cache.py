@@ -123,7 +123,7 @@ def _forge_clean_entry(broken_raw: Path, cache: Path, fingerprint: str, monkeypa
 
 @pytest.mark.parametrize("other", ["another-version", "same-prefix"])
 def test_an_entry_from_another_version_or_schema_is_ignored(base_raw, tmp_path, monkeypatch, other):
-    """An entry made under another fingerprint (library version, schemas, rules) is never read."""
+    """An entry made under another fingerprint (library version, module sources, rules) is never read."""
     cache = tmp_path / "cache"
     path = base_raw / QUOTES
     path.write_text(path.read_text(encoding="utf-8").replace("date: 1994-11-28", "date: 28.11.1994"), encoding="utf-8")
@@ -137,7 +137,25 @@ def test_an_entry_from_another_version_or_schema_is_ignored(base_raw, tmp_path, 
     assert report == _report(base_raw)
 
 
-def test_the_fingerprint_covers_schemas_and_rules(monkeypatch):
+def test_the_fingerprint_covers_every_module_the_models_are_made_of():
+    """The fingerprint hashes the source of the modules that make the models (not their JSON Schemas,
+    which follow from that source and pydantic's version): each of the package's modules that
+    ``records/models.py`` imports is among them, so no change to a model can keep old entries."""
+    import ast
+
+    from nato_corpus.records import models
+
+    tree = ast.parse(Path(models.__file__).read_text(encoding="utf-8"))
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            names = [node.module] if node.module else [alias.name for alias in node.names]
+            imported |= {f"nato_corpus.records.{name}" for name in names}
+    assert imported, "models.py imports the package's own modules"
+    assert imported | {"nato_corpus.records.models"} <= {m.__name__ for m in validation._validating_modules()}
+
+
+def test_the_fingerprint_covers_the_rules(monkeypatch):
     """Changing a rule of the catalogue changes the fingerprint, so old entries are not read."""
     from dataclasses import replace
 

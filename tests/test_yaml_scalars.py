@@ -199,6 +199,24 @@ def test_refusal_is_not_remembered_as_a_value(base_raw: Path):
     assert "010" not in yamlread._SHORT_PLAIN
 
 
+@pytest.mark.parametrize("loop", ["python", "c"])
+def test_the_short_value_memo_stays_bounded_and_keeps_recent_values(monkeypatch, loop):
+    """Once the memo of short values is full it starts again: it never holds more than its limit,
+    and a value first read after it filled is remembered (it used to stop filling, so every value
+    first seen late - at a million quotations, most dates and references - was resolved anew)."""
+    fast = yamlread._fast_reader()
+    if loop == "c" and fast is None:
+        pytest.skip("the C reader is not built here (tests/test_yamlc.py says why)")
+    read = (lambda text: yamlread._events(text, False)[0]) if loop == "python" else (lambda text: fast(text)[0])
+    monkeypatch.setattr(yamlread, "_SHORT_KEPT", 8)
+    yamlread._SHORT_PLAIN.clear()
+    for n in range(30):
+        data = read(f"- id: quote:q{n}\n  day: 1994-11-{n % 28 + 1:02d}\n")
+        assert data == [{"id": f"quote:q{n}", "day": f"1994-11-{n % 28 + 1:02d}"}]
+        assert len(yamlread._SHORT_PLAIN) <= 8
+    assert {"quote:q29", "1994-11-02"} <= set(yamlread._SHORT_PLAIN)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="0123456789_:.+-eExobyYnN", min_size=1, max_size=12))
 def test_accepted_number_shaped_text_reads_as_pyyaml_and_in_decimal(value: str):

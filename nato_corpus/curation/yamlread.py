@@ -55,7 +55,11 @@ _STANDARD = {_STR, _TIMESTAMP, "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq",
 #: YAML 1.1's implicit types of plain scalars, by first character (PyYAML's Resolver)
 _IMPLICIT = scalars.IMPLICIT
 _NO_KEY = object()
-#: short plain scalars (keys, ids, codes, numbers) as read before: they repeat, so one copy each
+#: short plain scalars (keys, ids, codes, numbers) as read before: they repeat, so one copy each.
+#: At _SHORT_KEPT entries it is emptied and starts again: memory stays bounded, and the values
+#: that recur (keys, dates, references) are back in it at once, while the ids each record
+#: names once pass through (a cache that stopped filling instead missed every value first
+#: seen after it filled: at a million quotations, most dates and references)
 _SHORT_PLAIN: dict[str, Any] = {}
 _SHORT = 80
 _SHORT_KEPT = 200_000
@@ -67,8 +71,9 @@ _plain = scalars.plain
 
 def _short_plain(value: str) -> Any:
     found = _plain(value) if value[:1] in _IMPLICIT else sys.intern(value)
-    if len(_SHORT_PLAIN) < _SHORT_KEPT:
-        _SHORT_PLAIN[value] = found
+    if len(_SHORT_PLAIN) >= _SHORT_KEPT:
+        _SHORT_PLAIN.clear()  # the same dict: the C reader holds it too
+    _SHORT_PLAIN[value] = found
     return found
 
 

@@ -87,6 +87,7 @@ class Record(BaseModel):
         strict=True,
         use_attribute_docstrings=True,
         str_strip_whitespace=False,
+        defer_build=True,
     )
 
 
