@@ -242,6 +242,8 @@ def _pack_of_one_quote(**change) -> dict:
     columns.update(ids=[0], quotes=[None, 1, None, 1], spans=[2, 0, 5, 1])
     pack = {
         "files": {"d.quote": [1, 0, 0, 0, 0, 0, 1, 1]},
+        "facts": {"d.quote": "f" * 64},
+        "texts": {"a.txt": "capture:a"},
         "strings": ["quote:a", "doc:a", "capture:a"],
         "columns": columns,
         "verified": {"capture:a": ["0" * 64, 10]},
@@ -260,8 +262,21 @@ def _pack_of_one_quote(**change) -> dict:
         {"quotes": ["words", 1, None, 1]},
         {"spans": [2, 0, 5, 1, 2, 6, 9, 1]},
         {"verified": {"capture:a": ["0" * 64, "10"]}},
+        {"facts": {}},
+        {"texts": {"a.txt": "capture:b"}},
+        {"texts": {"a.txt": 1}},
     ],
-    ids=["counts-too-many", "negative-count", "index-past-the-texts", "words-kept", "spans-unowned", "verified-text"],
+    ids=[
+        "counts-too-many",
+        "negative-count",
+        "index-past-the-texts",
+        "words-kept",
+        "spans-unowned",
+        "verified-text",
+        "no-digests",
+        "texts-not-the-captures-checked",
+        "text-id-not-text",
+    ],
 )
 def test_a_pack_that_does_not_add_up_is_refused(change):
     """A pack is read only when its counts, texts, spans and checked captures all fit together."""
@@ -272,3 +287,119 @@ def test_a_pack_that_does_not_add_up_is_refused(change):
     assert places == {"d.quote": (0, (0, 0, 0, 0, 0, 0, 0, 0), [1, 0, 0, 0, 0, 0, 1, 1])}
     with pytest.raises(ValueError):
         facts._read_pack(_pack_of_one_quote(**change))
+
+
+def _packed_corpus(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A generated corpus validated once with a cache (so its facts are packed); its raw/, the
+    cache and its first quotes file."""
+    raw, cache = tmp_path / "raw", tmp_path / "cache"
+    generate(raw, 60, seed=2)
+    assert quick_report(raw, FactsCache(cache, fingerprint())) is not None
+    assert len(list(cache.rglob("*.facts-pack"))) == 1
+    return raw, cache, sorted((raw / "quotes").glob("*.yaml"))[0]
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _same_as_pack_answers(monkeypatch) -> list:
+    answers: list = []
+    original = FactsCache.same_as_pack
+    monkeypatch.setattr(FactsCache, "same_as_pack", lambda self: answers.append(original(self)) or answers[-1])
+    return answers
+
+
+def _cross_record_calls(monkeypatch) -> list:
+    calls: list = []
+    original = quick._cross_record
+    monkeypatch.setattr(quick, "_cross_record", lambda *a: calls.append(1) or original(*a))
+    return calls
+
+
+def test_an_edit_that_keeps_the_facts_needs_no_cross_record_pass(tmp_path: Path, monkeypatch):
+    """A quotation's relay count changed: the corpus's facts are those the pack's run found clean,
+    so the cross-record rules are not run again, and the report is the detailed path's."""
+    raw, cache, target = _packed_corpus(tmp_path)
+    _edit(target, "relays: 0", "relays: 3")
+    calls = _cross_record_calls(monkeypatch)
+    again = FactsCache(cache, fingerprint())
+    report = quick_report(raw, again)
+    assert report is not None and report.to_dict() == check_raw(raw).report.to_dict()
+    assert calls == [] and len(again._fresh) == 1
+
+
+def test_new_words_in_an_edit_that_keeps_the_facts_are_still_looked_for(tmp_path: Path, monkeypatch):
+    """A quotation's words changed (its span, date and references did not): the facts without words
+    are the pack's, but the new words are looked for in the capture and their absence explained."""
+    raw, cache, target = _packed_corpus(tmp_path)
+    _edit(target, "  text: Kiev it clearly", "  text: Words nobody said, Kiev it clearly")
+    calls = _cross_record_calls(monkeypatch)
+    assert quick_report(raw, FactsCache(cache, fingerprint())) is None
+    assert calls == [], "the words were looked for without the cross-record pass"
+    report = validate(raw, cache_dir=cache)
+    assert report.to_dict() == check_raw(raw).report.to_dict()
+    assert {"quote-span-mismatch", "quote-near-match", "quote-not-found"} & set(report.codes())
+
+
+def test_a_capture_text_changed_beside_an_edit_that_keeps_the_facts_is_found(tmp_path: Path):
+    """Every capture text is read and hashed on the short path too: one edited under its record is found."""
+    raw, cache, target = _packed_corpus(tmp_path)
+    _edit(target, "relays: 0", "relays: 3")
+    text = sorted((raw / "captures").glob("*.txt"))[-1]
+    text.write_bytes(text.read_bytes() + b" ")
+    assert quick_report(raw, FactsCache(cache, fingerprint())) is None
+    report = validate(raw, cache_dir=cache)
+    assert report.to_dict() == check_raw(raw).report.to_dict()
+    assert "capture-hash-mismatch" in report.codes()
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("date: 1997-11-16", "date: 1997-11"),  # clean: a wider date
+        ("date: 1997-11-16", "date: 1997-11-17"),  # after its document's date
+        ("speaker: actor:yevgeny-mitterrand-2", "speaker: actor:jacques-havel-4"),  # another actor
+    ],
+    ids=["a-date", "a-date-too-late", "a-reference"],
+)
+def test_an_edit_that_changes_a_fact_runs_the_cross_record_pass(tmp_path: Path, monkeypatch, old, new):
+    """A date or a reference changed: the facts are no longer the pack's, so every cross-record
+    rule runs again, and the report is the detailed path's."""
+    raw, cache, target = _packed_corpus(tmp_path)
+    _edit(target, old, new)
+    answers = _same_as_pack_answers(monkeypatch)
+    report = validate(raw, cache_dir=cache)
+    assert report.to_dict() == check_raw(raw).report.to_dict()
+    assert answers == [False], "the cross-record rules ran"
+
+
+def test_a_removed_file_is_not_the_packed_corpus(tmp_path: Path, monkeypatch):
+    """A file of the pack that is gone, with nothing of its facts in its place, sends the run
+    through every cross-record rule (here: actors no longer named are unused)."""
+    raw, cache, target = _packed_corpus(tmp_path)
+    target.unlink()
+    answers = _same_as_pack_answers(monkeypatch)
+    report = validate(raw, cache_dir=cache)
+    assert report.to_dict() == check_raw(raw).report.to_dict()
+    assert answers == [False]
+
+
+def test_a_pack_whose_columns_do_not_fit_its_index_is_set_aside_and_replaced(tmp_path: Path):
+    """A pack's columns are read only when needed; when they then do not fit its index (a pack
+    written by something else, checksum and all), the run starts again without it, gives the
+    detailed path's report, and writes a pack that fits."""
+    raw, cache, target = _packed_corpus(tmp_path)
+    facts_cache = FactsCache(cache, fingerprint())
+    facts_cache.open(raw)
+    index = facts_cache._cache.payload(facts_cache._pack_key, "facts-pack").partition(b"\n")[0]
+    facts_cache._cache.store(facts_cache._pack_key, "facts-pack", index + b'\n{"strings":[],"columns":{}}')
+    _edit(target, "date: 1997-11-16", "date: 1997-11")  # the facts change (a bound): the columns are needed
+    again = FactsCache(cache, fingerprint())
+    report = quick_report(raw, again)
+    assert report is not None and report.to_dict() == check_raw(raw).report.to_dict()
+    fresh = FactsCache(cache, fingerprint())
+    fresh.open(raw)
+    assert fresh._columns_of()["ids"], "a pack that fits was written in its place"

@@ -17,6 +17,13 @@ checksum and folder checks), in two forms:
 - one entry per record file (``<kind>.facts``, keyed on its content, words kept) for
   the few files read afresh between two packs: only those are written.
 
+A pack is stored as two lines: its *index* (each file's counts and a digest of its facts
+without words, each capture text's file name and id, the captures checked), read when the
+cache opens, and its *columns*, read only when a run needs them. A run whose files read
+afresh have, between them, the very facts of the pack's files they replaced (an edit to a
+note, a grade, a quotation's words) has the facts of the corpus the pack's run found clean
+(``same_as_pack``): the cross-record rules need not run again.
+
 Everything read back is checked column by column (types, widths, counts that add up);
 anything else is a miss, never an error.
 """
@@ -94,6 +101,11 @@ def _dumps(value) -> bytes:
     return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
 
+class PackUnusable(ValueError):
+    """A pack's columns, read when first needed, do not fit its index: the run must start again
+    without it (``FactsCache.refuse_pack``)."""
+
+
 class FactsCache:
     """Each record file's facts, in the validation cache's folder, keyed on its content (see the module).
 
@@ -109,26 +121,72 @@ class FactsCache:
         self._pack_key = ""
         #: file key -> its place in the pack (index, then per column: first entry, entries)
         self._files: dict[str, tuple[int, list[int], list[int]]] = {}
-        self._columns: dict[str, list] = {}
+        self._columns_line = b""  # the pack's columns, as stored: decoded by _columns_of()
+        self._columns: dict[str, list] | None = {}
+        #: file key -> the digest of its facts without words (facts_digest), for the pack's files
+        self._digests: dict[str, str] = {}
+        #: capture text file name -> capture id, as the pack's run found them
+        self.texts: dict[str, str] = {}
         #: capture id -> [sha256, characters] of the captures the pack's run checked
         self.verified: dict[str, list] = {}
         self._hits: list[str] = []  # the files of this run found in the pack, in the run's order
         self._used: dict[str, Facts] = {}  # the files of this run found elsewhere or read afresh
         self._fresh: dict[str, Facts] = {}
         self._order: dict[str, None] = {}  # every file of this run, in its order
+        self._refused = False  # a pack found unusable this run is not read again
 
     def open(self, root: Path) -> None:
         """Read the pack of the corpus at ``root``, if there is a trustworthy one."""
         self._pack_key = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogatepass")).hexdigest()
-        self._files, self._columns, self.verified = {}, {}, {}
+        self._forget()
         self._hits, self._used, self._fresh, self._order = [], {}, {}, {}
-        payload = self._cache.payload(self._pack_key, "facts-pack")
+        payload = None if self._refused else self._cache.payload(self._pack_key, "facts-pack")
         if payload is None:
             return
+        index, _, self._columns_line = payload.partition(b"\n")
         try:
-            self._files, self._columns, self.verified = _read_pack(json.loads(payload))
+            self._files, self._digests, self.texts, self.verified = _read_index(json.loads(index))
         except (ValueError, TypeError, KeyError):  # an unreadable pack is a miss
-            self._files, self._columns, self.verified = {}, {}, {}
+            self._forget()
+            return
+        self._columns = None  # not read yet
+
+    def refuse_pack(self) -> None:
+        """Read no pack again (open); one written after a clean verdict replaces it."""
+        self._refused = True
+
+    def _forget(self) -> None:
+        self._files, self._columns, self._digests, self.texts, self.verified = {}, {}, {}, {}, {}
+        self._columns_line = b""
+
+    def _columns_of(self) -> dict[str, list]:
+        """The pack's columns, read on first use; raises PackUnusable when they do not fit its index
+        (the run cannot trust what it was told of the pack's files: it starts again without it)."""
+        if self._columns is None:
+            try:
+                self._columns = _read_columns(json.loads(self._columns_line), self._files)
+            except (ValueError, TypeError, KeyError) as exc:
+                raise PackUnusable(f"the pack's columns do not fit its index: {exc}") from None
+            self._columns_line = b""
+        return self._columns
+
+    def same_as_pack(self) -> bool:
+        """Whether this run's record files have, between them, exactly the facts (without words)
+        of the files of the pack: the ones found in it, once each, and for every file of it not
+        found, a file read afresh (or from an entry) of its kind with the same facts. The
+        corpus's facts are then those of the run that wrote the pack, which found it clean."""
+        if not self._digests or len(set(self._hits)) != len(self._hits):
+            return False
+        missing: dict[tuple[str, str], int] = {}
+        for key in self._files.keys() - set(self._hits):
+            pair = (key.rsplit(".", 1)[1], self._digests[key])
+            missing[pair] = missing.get(pair, 0) + 1
+        for key, facts in self._used.items():
+            pair = (key.rsplit(".", 1)[1], facts_digest(facts))
+            if not missing.get(pair):
+                return False
+            missing[pair] -= 1
+        return not any(missing.values())
 
     def packed(self, digest: str, kind: str) -> int | None:
         """The number of records of a file of the pack (its facts join ``packed_facts``), else None."""
@@ -149,7 +207,7 @@ class FactsCache:
                 first, last = self._files[run[0]], self._files[run[-1]]
                 for name, start, end, n in zip(Facts.FIELDS, first[1], last[1], last[2], strict=True):
                     width = WIDTH[name]
-                    getattr(joined, name).extend(self._columns[name][start * width : (end + n) * width])
+                    getattr(joined, name).extend(self._columns_of()[name][start * width : (end + n) * width])
                 run = []
             if key is not None:
                 run.append(key)
@@ -158,7 +216,7 @@ class FactsCache:
     def stale(self, changed: set[str]) -> list[str]:
         """This run's files of the pack with a span in one of the ``changed`` captures; they leave
         the pack's share (``packed_facts``) and must be read afresh."""
-        spans = self._columns.get("spans", [])
+        spans = self._columns_of().get("spans", []) if self._files else []
         where = Facts.FIELDS.index("spans")
         found = []
         for key in dict.fromkeys(self._hits):
@@ -194,7 +252,8 @@ class FactsCache:
         outside = len(self._used)
         if self._pack_key and verified is not None and outside > max(8, (outside + len(self._hits)) // 10):
             every = {key: self._used[key] if key in self._used else self._slice(key) for key in self._order}
-            self._cache.store(self._pack_key, "facts-pack", _dumps(_pack(every, verified)))
+            index, columns = _pack(every, verified)
+            self._cache.store(self._pack_key, "facts-pack", _dumps(index) + b"\n" + _dumps(columns))
             return
         for key, facts in self._fresh.items():
             digest, kind = key.split(".", 1)
@@ -204,14 +263,23 @@ class FactsCache:
         _, start, n = self._files[key]
         return Facts(
             **{
-                name: self._columns[name][a * WIDTH[name] : (a + b) * WIDTH[name]]
+                name: self._columns_of()[name][a * WIDTH[name] : (a + b) * WIDTH[name]]
                 for name, a, b in zip(Facts.FIELDS, start, n, strict=True)
             }
         )
 
 
-def _pack(every: dict[str, Facts], verified: dict[str, list]) -> dict:
-    """The pack of a run's files (in the run's order, so the next run reads long slices).
+def facts_digest(facts: Facts) -> str:
+    """A digest of a file's facts without the quotations' words (what the cross-record rules see)."""
+    plain = facts.to_plain()
+    plain["quotes"] = list(plain["quotes"])
+    plain["quotes"][0::4] = [None] * (len(plain["quotes"]) // 4)
+    return hashlib.sha256(_dumps(plain)).hexdigest()
+
+
+def _pack(every: dict[str, Facts], verified: dict[str, list]) -> tuple[dict, dict]:
+    """The pack of a run's files (in the run's order, so the next run reads long slices):
+    its index and its columns.
 
     Each text is written once, in ``strings``; the columns hold its index there (ids recur
     in references, spans and documents: the pack is half the size and read twice as fast).
@@ -221,6 +289,8 @@ def _pack(every: dict[str, Facts], verified: dict[str, list]) -> dict:
         files[key] = [facts.entries(name) for name in Facts.FIELDS]
         columns.extend(facts)
     columns.quotes[0::4] = [None] * (len(columns.quotes) // 4)  # the words are checked: see the module
+    rows = columns.captures
+    texts = {rows[i + 1]: rows[i] for i in range(0, len(rows), 5)}  # capture text file -> capture id
     strings: dict[str, int] = {}
     plain = columns.to_plain()
     for name, parts in COLUMNS.items():
@@ -231,7 +301,13 @@ def _pack(every: dict[str, Facts], verified: dict[str, list]) -> dict:
                     None if value is None else strings.setdefault(value, len(strings))
                     for value in column[position::width]
                 ]
-    return {"files": files, "strings": list(strings), "columns": plain, "verified": verified}
+    index = {
+        "files": files,
+        "facts": {key: facts_digest(facts) for key, facts in every.items()},
+        "texts": texts,
+        "verified": verified,
+    }
+    return index, {"strings": list(strings), "columns": plain}
 
 
 def _texts(plain: dict) -> dict:
@@ -265,20 +341,24 @@ def _texts(plain: dict) -> dict:
     return found
 
 
-def _read_pack(plain) -> tuple[dict, dict, dict]:
-    """(files, columns, verified) of a pack, every part checked; raises ValueError otherwise."""
-    if not isinstance(plain, dict) or set(plain) != {"files", "strings", "columns", "verified"}:
+def _read_index(plain) -> tuple[dict, dict, dict, dict]:
+    """(files, digests, texts, verified) of a pack's index, every part checked; raises ValueError otherwise.
+    ``files``: file key -> (its place in the pack's order, the first entry of each column, its entries)."""
+    if not isinstance(plain, dict) or set(plain) != {"files", "facts", "texts", "verified"}:
         raise ValueError("not a pack")
-    files, columns, verified = plain["files"], _texts(plain), plain["verified"]
-    if not isinstance(files, dict):
+    files, digests, texts, verified = plain["files"], plain["facts"], plain["texts"], plain["verified"]
+    if not isinstance(files, dict) or not isinstance(digests, dict) or set(digests) != set(files):
         raise ValueError("not a pack")
-    check_columns(columns)
-    if columns["quotes"][0::4] != [None] * (len(columns["quotes"]) // 4):
-        raise ValueError("a pack holds no words")
+    if not all(type(key) is str and key.count(".") and type(value) is str for key, value in digests.items()):
+        raise ValueError("not the digests of the files' facts")
+    if not isinstance(texts, dict) or not all(type(v) is str for v in texts.values()):
+        raise ValueError("not the captures' texts")
     if not isinstance(verified, dict) or not all(
         type(v) is list and len(v) == 2 and type(v[0]) is str and type(v[1]) is int for v in verified.values()
     ):
         raise ValueError("not the captures a run checked")
+    if set(texts.values()) != set(verified) or len(texts) != len(verified):
+        raise ValueError("the captures' texts are not the captures checked")
     rows, width = list(files.values()), len(Facts.FIELDS)
     if not set(map(type, rows)) <= {list} or not set(map(len, rows)) <= {width}:
         raise ValueError("not a file's counts")
@@ -286,15 +366,37 @@ def _read_pack(plain) -> tuple[dict, dict, dict]:
     if not set(map(type, flat)) <= {int} or (flat and min(flat) < 0):
         raise ValueError("not a file's counts")
     starts = [list(accumulate(flat[column::width], initial=0)) for column in range(width)]
-    if [total[-1] * WIDTH[name] for name, total in zip(Facts.FIELDS, starts, strict=True)] != [
+    starts_of = zip(*(column[:-1] for column in starts), strict=True)
+    places = dict(zip(files, zip(range(len(rows)), starts_of, rows, strict=True), strict=True))
+    return places, digests, texts, verified
+
+
+def _read_columns(plain, places: dict) -> dict:
+    """The columns of a pack, checked against the files of its index (``_read_index``); raises ValueError."""
+    if not isinstance(plain, dict) or set(plain) != {"strings", "columns"}:
+        raise ValueError("not a pack")
+    columns = _texts(plain)
+    check_columns(columns)
+    if columns["quotes"][0::4] != [None] * (len(columns["quotes"]) // 4):
+        raise ValueError("a pack holds no words")
+    width = len(Facts.FIELDS)
+    totals = [sum(place[2][i] for place in places.values()) for i in range(width)]
+    if [total * WIDTH[name] for name, total in zip(Facts.FIELDS, totals, strict=True)] != [
         len(columns[name]) for name in Facts.FIELDS
     ]:
         raise ValueError("the files' counts do not add up to the columns")
     # each file's quotes own exactly its spans: its spans start where those of the quotes before it end
     quote_ends = list(accumulate(columns["quotes"][3::4], initial=0))
     quotes, spans = Facts.FIELDS.index("quotes"), Facts.FIELDS.index("spans")
-    if list(map(quote_ends.__getitem__, starts[quotes][:-1])) != starts[spans][:-1]:
+    if [quote_ends[place[1][quotes]] for place in places.values()] != [place[1][spans] for place in places.values()]:
         raise ValueError("the spans of a file are out of place")
-    starts_of = zip(*(column[:-1] for column in starts), strict=True)
-    places = dict(zip(files, zip(range(len(rows)), starts_of, rows, strict=True), strict=True))
-    return places, columns, verified
+    return columns
+
+
+def _read_pack(plain) -> tuple[dict, dict, dict]:
+    """(files, columns, verified) of a whole pack (its index and columns in one dict), every part
+    checked; raises ValueError otherwise."""
+    if not isinstance(plain, dict):
+        raise ValueError("not a pack")
+    places, _, _, verified = _read_index({key: plain.get(key) for key in ("files", "facts", "texts", "verified")})
+    return places, _read_columns({key: plain.get(key) for key in ("strings", "columns")}, places), verified

@@ -19,7 +19,10 @@ keyed on its content (``facts.FactsCache``), so re-validating after a change rea
 hashes every file but checks only the changed ones against their models; and the
 captures a clean run checked are named in its pack, so only a capture that changed, or
 that holds a span of a changed file, is decoded and searched for quotation marks again.
-The cross-record rules run on the whole corpus every time.
+The cross-record rules run on the whole corpus, unless the files read afresh have between
+them the very facts of the files of the pack they replaced (``FactsCache.same_as_pack``):
+then the corpus's facts are those a clean run checked, and what is left to check is the
+captures' texts (each still the one the pack's run checked) and the quotations' words.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from ..records import dates
 from ..records.models import RECORD_TYPES
 from ..records.refs import referenced_ids
 from . import checks, quoting, reader, rules
-from .facts import Facts, FactsCache, facts_from_plain
+from .facts import Facts, FactsCache, PackUnusable, facts_from_plain
 
 __all__ = ["COVERED", "Facts", "FactsCache", "Unclean", "facts_from_plain", "quick_report", "record_facts"]
 
@@ -143,6 +146,9 @@ def quick_report(root: str | os.PathLike, cache=None, settle=lambda: None) -> Re
         return _quick(Path(root), cache, settle)
     except Unclean:
         return None
+    except PackUnusable:  # a pack whose columns do not fit its index: answer without it
+        cache.refuse_pack()
+        return quick_report(root, cache, settle)
 
 
 def _quick(root: Path, cache, settle) -> Report:
@@ -181,6 +187,9 @@ def _quick(root: Path, cache, settle) -> Report:
             settle()
         counts[kind] += len(facts.ids)
         found.append(facts)
+    if cache is not None and cache.same_as_pack():
+        cache.finish(_as_packed(found, texts, cache))
+        return Report(problems=[], counts=counts, source=root.as_posix())
     every = _joined(cache, found, packed, settle)
     try:
         checked = _cross_record(every, texts, cache.verified if cache is not None else {})
@@ -213,6 +222,34 @@ def _joined(cache, found: list[Facts], packed: dict[str, reader.Source], settle)
         found.append(facts)
         settle()
     return _joined(cache, found, {}, settle) if stale else every
+
+
+def _as_packed(found: list[Facts], texts: list[reader.Source], cache: FactsCache) -> dict[str, list]:
+    """Raise Unclean unless every capture text is the one the pack's run checked and the words of
+    the files read afresh (``found``) stand at their spans; else return the captures checked."""
+    pending: dict[str, list] = {}
+    for facts in found:
+        quotes, spans = facts.quotes, facts.spans
+        at = 0
+        for words, n in zip(quotes[0::4], quotes[3::4], strict=True):
+            for j in range(4 * at, 4 * (at + n), 4):
+                pending.setdefault(spans[j], []).append((words, spans[j + 1], spans[j + 2]))
+            at += n
+    seen = set()
+    for source in texts:
+        capture_id = cache.texts.get(os.path.basename(source.path))
+        if capture_id is None:
+            raise Unclean  # capture-unrecorded
+        seen.add(capture_id)
+        sha256, characters = cache.verified[capture_id]
+        content = _read(source)
+        if hashlib.sha256(content).hexdigest() != sha256:
+            raise Unclean  # capture-hash-mismatch
+        if capture_id in pending:
+            _check_text(content, characters, pending[capture_id])
+    if len(seen) != len(cache.texts) or not seen.issuperset(pending):
+        raise Unclean  # capture-file-missing
+    return dict(cache.verified)
 
 
 def _read(source: reader.Source) -> bytes:
