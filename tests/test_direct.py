@@ -110,3 +110,22 @@ def test_a_configured_proxy_keeps_requests(monkeypatch):
     assert not _direct.usable("http://example.org/dist/")
     monkeypatch.delenv("http_proxy")
     assert _direct.usable("http://example.org/dist/")
+
+
+@pytest.mark.parametrize("hold", [0, 1, 100])
+def test_bodies_too_large_to_hold_go_to_disk_as_they_arrive(server, tmp_path, monkeypatch, hold):
+    """A body past the bytes held in memory is written as it arrives, and the copy is still byte for byte."""
+    monkeypatch.setattr(import_module("nato_corpus.access._held"), "HOLD", hold)
+    path = download(VERSION, base_url=server, cache_dir=tmp_path / "cache", trust_mirror=True)
+    assert release_files(tmp_path / "cache", VERSION) == release_files(tmp_path / "mirror", VERSION)
+    assert path == tmp_path / "cache" / VERSION
+
+
+def test_a_tampered_large_body_is_refused_and_nothing_is_left(server, tmp_path, monkeypatch):
+    """A file written as it arrives that then fails its pin is refused with its hashes; nothing stays."""
+    monkeypatch.setattr(import_module("nato_corpus.access._held"), "HOLD", 10)
+    original = (tmp_path / "mirror" / VERSION / "data" / "quotes.parquet").read_bytes()
+    KeepAlive.replaced = {f"{VERSION}/data/quotes.parquet": original[:-1] + bytes([original[-1] ^ 0xFF])}
+    with pytest.raises(errors.DownloadError, match=r"data/quotes\.parquet of release 1\.0\.0 .* does not match"):
+        download(VERSION, base_url=server, cache_dir=tmp_path / "cache", trust_mirror=True)
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == []

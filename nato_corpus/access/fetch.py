@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from .. import errors
+from ._held import Held
 
 URL_ENV = "NATO_CORPUS_URL"
 TIMEOUT_ENV = "NATO_CORPUS_TIMEOUT"
@@ -271,8 +272,9 @@ class Fetcher:
             return writer.hash.hexdigest()
 
     def _stream_direct(self, url: str, dest: Path, cap: int, bar: _Progress | None, then: str | None = None) -> str:
-        """As ``_stream``, over one kept-alive ``http.client`` connection (see ``_direct``); once
-        the body is in, the request for ``then`` goes out while the file is closed."""
+        """As ``_stream``, over one kept-alive ``http.client`` connection (see ``_direct``). The body
+        is held (see ``_held``) and written once the request for ``then`` has gone out, so that the
+        server prepares that file while this side creates and writes this one."""
         from ._direct import Direct
 
         remaining = self.deadline - time.monotonic()
@@ -285,25 +287,29 @@ class Fetcher:
         declared = response.getheader("Content-Length", "") or ""
         if bar is not None and declared.isdigit():
             bar.total = min(int(declared), cap)
+        out = Held(dest)
         try:
-            with open(dest, "wb") as out:
-                writer = CappedWriter(out, cap, self.deadline)
-                while True:
-                    if time.monotonic() > self.deadline:
-                        raise PastDeadline()
-                    chunk = direct.read(response, CHUNK)
-                    if not chunk:
-                        break
-                    writer.write(chunk)
-                    if bar is not None:
-                        bar.update(len(chunk))
-                direct.done(response)
-                if then is not None and not (declared.isdigit() and writer.written < int(declared)):
+            writer = CappedWriter(out, cap, self.deadline)
+            while True:
+                if time.monotonic() > self.deadline:
+                    raise PastDeadline()
+                chunk = direct.read(response, CHUNK)
+                if not chunk:
+                    break
+                writer.write(chunk)
+                if bar is not None:
+                    bar.update(len(chunk))
+            direct.done(response)
+            short = declared.isdigit() and writer.written < int(declared)
+            if not short:
+                if then is not None:
                     direct.send_ahead(self.source.where(then))
+                out.finish()
         except BaseException:
+            out.discard()
             direct.close()
             raise
-        if declared.isdigit() and writer.written < int(declared):
+        if short:
             import requests
 
             raise requests.exceptions.ChunkedEncodingError(
