@@ -18,136 +18,25 @@ from __future__ import annotations
 
 from .. import verification as _verification
 from . import jsonld
-from ._grades import CREDIBILITY, RELIABILITY
-from .text import EXCERPT_RULE, describe_date, language_name
+from ._html import (
+    base_html,
+    chain,
+    cred,
+    date,
+    dated,
+    esc,
+    extra_fields,
+    language,
+    notes_dl_end,
+    rel,
+    status,
+    status_line,
+    truncate,
+    words,
+)
+from .text import EXCERPT_RULE
 
-__all__ = ["Pages", "esc", "truncate"]
-
-
-def esc(value) -> str:
-    """HTML-escape a value as markupsafe.escape does (& > < ' "), for a non-Markup value."""
-    text = value if value.__class__ is str else str(value)
-    return (
-        text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;").replace('"', "&#34;")
-    )
-
-
-def truncate(text: str, length: int, leeway: int = 5, end: str = "...") -> str:
-    """Jinja's ``truncate`` filter (whole words, default leeway 5)."""
-    if len(text) <= length + leeway:
-        return text
-    return text[: length - len(end)].rsplit(" ", 1)[0] + end
-
-
-def _words(value) -> str:
-    """The ``words`` filter, escaped: 'public_domain' -> 'public domain'."""
-    return esc(str(value).replace("_", " "))
-
-
-def _date(value) -> str:
-    return esc(describe_date(value))
-
-
-def _language(value) -> str:
-    return esc(language_name(value))
-
-
-def _grade(kind: str, scale: dict, grade) -> str:
-    """The ``cred`` and ``rel`` macros."""
-    label, meaning = scale[grade][0], scale[grade][1]
-    g = esc(grade)
-    return f'<span class="grade {kind}-{g}" title="{esc(meaning)}">{g} · {esc(label)}</span>'
-
-
-_CREDS: dict = {}
-_RELS: dict = {}
-
-
-def cred(grade) -> str:
-    if grade not in _CREDS:
-        _CREDS[grade] = _grade("cred", CREDIBILITY, grade)
-    return _CREDS[grade]
-
-
-def rel(grade) -> str:
-    if grade not in _RELS:
-        _RELS[grade] = _grade("rel", RELIABILITY, grade)
-    return _RELS[grade]
-
-
-def _status(row: dict) -> str:
-    """The ``status`` macro."""
-    if row.get("status") and row["status"] != "current":
-        return f'<span class="status">{esc(row["status"])}</span>'
-    return ""
-
-
-def _chain(languages) -> str:
-    """The ``chain`` macro."""
-    return " → ".join(_language(code) for code in languages)
-
-
-def _extra_fields(extra) -> str:
-    """The ``extra_fields`` macro."""
-    if not extra:
-        return ""
-    items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>\n" for k, v in extra)
-    return (
-        '<section aria-labelledby="more-h">\n<h2 id="more-h">More fields</h2>\n<dl class="facts">\n'
-        f"{items}</dl>\n</section>\n"
-    )
-
-
-def _status_line(row: dict) -> str:
-    """A record's status and its reason (the "Status" fact of a page)."""
-    reason = f": {esc(row['status_reason'])}" if row.get("status_reason") else ""
-    return f"<dt>Status</dt><dd>{esc(row.get('status') or 'current')}{reason}</dd>\n"
-
-
-def _notes_dl_end(row: dict) -> str:
-    notes = f"<dt>Notes</dt><dd>{esc(row['notes'])}</dd>" if row.get("notes") else ""
-    return f"{notes}</dl>\n"
-
-
-def _dated(row: dict) -> str:
-    """The "Date" fact: the date in words, as written, and its note."""
-    note = f"<br>{esc(row['date_note'])}" if row.get("date_note") else ""
-    return f"<dt>Date</dt><dd>{_date(row['date'])} <code>{esc(row['date'])}</code>{note}</dd>\n"
-
-
-def base_html(d: dict, root: str) -> tuple[str, str, tuple[str, str]]:
-    """``base.html`` cut where a page's title, JSON-LD and main go: (head, middle, (before main, after))."""
-    r, version = esc(root), esc(d["version"])
-    licences = "".join(f" Licence: {esc(x['title'] or x['name'])}." for x in d["licenses"] or [])
-    head = (
-        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>'
-    )
-    middle = (
-        f' · nato-corpus {version}</title>\n<link rel="icon" href="data:,">\n'
-        f'<link rel="stylesheet" href="{r}assets/site.css">\n<script type="application/ld+json">\n'
-    )
-    before_main = (
-        "\n</script>\n</head>\n<body>\n"
-        '<a class="skip" href="#main">Skip to content</a>\n<header class="top">\n<nav aria-label="Sections">\n'
-        f'<a class="brand" href="{r}index.html">nato-corpus <span>{version}</span></a>\n<ul>\n'
-        f'<li><a href="{r}quotes.html">Quotations</a></li>\n'
-        f'<li><a href="{r}documents.html">Documents</a></li>\n'
-        f'<li><a href="{r}events.html">Timeline</a></li>\n'
-        f'<li><a href="{r}actors.html">Actors</a></li>\n'
-        f'<li><a href="{r}captures.html">Captures</a></li>\n'
-        "</ul>\n</nav>\n"
-        f'<form class="search-box" role="search" action="{r}search.html" method="get">\n'
-        '<label for="site-q" class="visually-hidden">Search all records</label>\n'
-        '<input id="site-q" name="q" type="search" placeholder="Search all records">\n'
-        '<button type="submit">Search</button>\n</form>\n</header>\n<main id="main" tabindex="-1">\n'
-    )
-    after_main = (
-        f"</main>\n<footer>\n<p>{esc(d['title'])}, version {version}.{licences}"
-        " Grades follow the NATO Admiralty scales: source reliability A–F, information credibility 1–6.</p>\n"
-        "</footer>\n</body>\n</html>\n"
-    )
-    return head, middle, (before_main, after_main)
+__all__ = ["Pages"]
 
 
 class Pages:
@@ -190,13 +79,13 @@ class Pages:
         vstatus = q.get("verification_status")
         verified = (
             f' <span class="vstatus vstatus-{esc(vstatus)}" title="Verification: '
-            f'{esc(_verification.STATUSES.get(vstatus, ""))}">{_words(vstatus)}</span>'
+            f'{esc(_verification.STATUSES.get(vstatus, ""))}">{words(vstatus)}</span>'
             if vstatus
             else ""
         )
         translated = (
             '<span class="translated">Translated: '
-            f"{_chain([q['original_language'], *(q['via_languages'] or []), q['language']])}</span>"
+            f"{chain([q['original_language'], *(q['via_languages'] or []), q['language']])}</span>"
             if q["translated"]
             else ""
         )
@@ -205,8 +94,8 @@ class Pages:
             f'data-verification="{esc(vstatus or "")}" data-year="{esc(year(q)) if year is not None else ""}" '
             f'data-cred="{esc(q["credibility_grade"])}" data-translated="{"yes" if q["translated"] else "no"}">\n'
             f'<blockquote><a href="{esc(root)}{esc(self.site.link(q["id"]))}">“{esc(q["text"])}”</a></blockquote>\n'
-            f'<p class="meta">{ref(q["speaker"], root)}{addressee} · <span class="date">{_date(q["date"])}</span></p>\n'
-            f'<p class="meta">{cred(q["credibility_grade"])} {_status(q)}{verified}{translated}</p>\n'
+            f'<p class="meta">{ref(q["speaker"], root)}{addressee} · <span class="date">{date(q["date"])}</span></p>\n'
+            f'<p class="meta">{cred(q["credibility_grade"])} {status(q)}{verified}{translated}</p>\n'
             "</li>\n"
         )
         self._cards[key] = found
@@ -230,10 +119,10 @@ class Pages:
             checked = f'<ul class="checked">{items}</ul>'
         else:
             checked = "nothing: no original or copy of it was found"
-        on = f"{_date(v['on'])} <code>{esc(v['on'])}</code>" if v["on"] else "—"
+        on = f"{date(v['on'])} <code>{esc(v['on'])}</code>" if v["on"] else "—"
         if v["differences"]:
             items = "".join(
-                f'<li><span class="tag">{_words(d.get("kind", "other"))}</span> {esc(d.get("note", ""))}</li>'
+                f'<li><span class="tag">{words(d.get("kind", "other"))}</span> {esc(d.get("note", ""))}</li>'
                 for d in v["differences"]
             )
             differences = f'<ul class="differences">{items}</ul>'
@@ -242,7 +131,7 @@ class Pages:
         why = f"<dt>Why this status</dt><dd>{esc(v['rationale'])}</dd>" if v["rationale"] else ""
         return (
             '<section aria-labelledby="verif-h" class="verification">\n<h2 id="verif-h">Verification</h2>\n'
-            f'<p><span class="vstatus vstatus-{esc(v["status"])}">{_words(v["status"])}</span>: {esc(v["meaning"])}.</p>\n'
+            f'<p><span class="vstatus vstatus-{esc(v["status"])}">{words(v["status"])}</span>: {esc(v["meaning"])}.</p>\n'
             '<dl class="facts">\n'
             f"<dt>Checked against</dt><dd>{checked}</dd>\n"
             f"<dt>Checked on</dt><dd>{on}</dd>\n"
@@ -263,39 +152,39 @@ class Pages:
         ref = self.ref
         addressee = f", to {ref(q['addressee'])}" if q.get("addressee") else ""
         if languages:
-            language = (
-                f"Translated: {_chain(languages)} (original {_language(q['original_language'])}; "
+            spoken = (
+                f"Translated: {chain(languages)} (original {language(q['original_language'])}; "
                 "these are not the original words)"
             )
         else:
-            language = f"{_language(q['language'])}, not translated"
+            spoken = f"{language(q['language'])}, not translated"
         parts = [
             f'<p class="crumbs"><a href="../quotes.html">Quotations</a> › {esc(q["id"])}</p>\n'
             '<h1 class="visually-hidden">Quotation</h1>\n<figure class="quotation">\n'
             f'<blockquote lang="{esc(q["language"])}"><p>“{esc(q["text"])}”</p></blockquote>\n'
-            f"<figcaption>{ref(q['speaker'])}{addressee} · {_date(q['date'])}</figcaption>\n</figure>\n"
+            f"<figcaption>{ref(q['speaker'])}{addressee} · {date(q['date'])}</figcaption>\n</figure>\n"
             '<dl class="facts">\n'
             f"<dt>Speaker</dt><dd>{ref(q['speaker'])}</dd>\n"
             f"<dt>Addressee</dt><dd>{ref(q.get('addressee'))}</dd>\n"
-            f"{_dated(q)}"
+            f"{dated(q)}"
             f"<dt>Belongs to</dt><dd>{ref(q['document'])}</dd>\n"
-            f"<dt>Form</dt><dd>{_words(q.get('form'))}</dd>\n"
-            f"<dt>Language</dt><dd>{language}</dd>\n"
+            f"<dt>Form</dt><dd>{words(q.get('form'))}</dd>\n"
+            f"<dt>Language</dt><dd>{spoken}</dd>\n"
             f"<dt>Relays</dt><dd>{esc(q.get('relays'))} between the original and the capture</dd>\n"
             f"<dt>Credibility</dt><dd>{cred(q['credibility_grade'])}<p>{esc(q['credibility_rationale'])}</p></dd>\n"
-            f"{_status_line(q)}{_notes_dl_end(q)}{self._verification(q)}\n"
+            f"{status_line(q)}{notes_dl_end(q)}{self._verification(q)}\n"
             '<section aria-labelledby="found-h">\n<h2 id="found-h">Where it was found</h2>\n'
         ]
         for o in occurrences:
             row, segment, shown = o["row"], o["segment"], o["excerpt"]
             within = (
-                f" ({_words(segment['kind'])} segment {esc(segment['start'])}–{esc(segment['end'])})" if segment else ""
+                f" ({words(segment['kind'])} segment {esc(segment['start'])}–{esc(segment['end'])})" if segment else ""
             )
             parts.append(
                 '<article class="occurrence">\n'
                 f"<h3>In {ref(o['capture']['id'])}, characters {esc(row['start'])}–{esc(row['end'])}</h3>\n"
                 f'<p class="meta">Carried by {ref(row["document"])}{within}. '
-                f"Capture rights: {_words(o['capture'].get('rights', 'unknown'))}.</p>\n"
+                f"Capture rights: {words(o['capture'].get('rights', 'unknown'))}.</p>\n"
             )
             if shown:
                 parts.append(
@@ -312,7 +201,7 @@ class Pages:
             parts.append("<p><strong>Relay chain back to the original:</strong>\n")
             if o["chain"]:
                 links = "".join(
-                    f"<li>{ref(doc)}" + (f' <span class="rel-type">{_words(kind)}</span>' if kind else "") + "</li>"
+                    f"<li>{ref(doc)}" + (f' <span class="rel-type">{words(kind)}</span>' if kind else "") + "</li>"
                     for doc, kind in o["chain"]
                 )
                 parts.append(f'<ol class="chain">{links}</ol>\n')
@@ -328,22 +217,22 @@ class Pages:
             f"{esc(o['capture']['id'])} [{esc(o['row']['start'])}:{esc(o['row']['end'])}]" for o in occurrences
         )
         parts.append(
-            f"</section>\n{_extra_fields(extra)}\n"
+            f"</section>\n{extra_fields(extra)}\n"
             '<section aria-labelledby="cite-h">\n<h2 id="cite-h">How to cite it</h2>\n'
             f'<p class="cite">{esc(self.site.cite(q["id"]))}</p>\n'
-            f"<p>Cite the words as {ref(q['speaker'])}, in {ref(q['document'])} ({_date(q['date'])}), "
+            f"<p>Cite the words as {ref(q['speaker'])}, in {ref(q['document'])} ({date(q['date'])}), "
             f"as found in {found_in}.</p>\n</section>\n"
         )
         return self._page(f"Quotation: {esc(truncate(q['text'], 60))}", "".join(parts), ld)
 
     def document(self, doc: dict, extra, ld: dict) -> bytes:
         c, ref, doc_id = self.corpus, self.ref, doc["id"]
-        original = f" (translated from {_language(doc['original_language'])})" if doc.get("original_language") else ""
+        original = f" (translated from {language(doc['original_language'])})" if doc.get("original_language") else ""
         release_note = f": {esc(doc['release_note'])}" if doc.get("release_note") else ""
         urls = c.urls.get(doc_id, [])
         addresses = (
             "".join(
-                f'<p><span class="tag">{_words(u["kind"])}</span> <a href="{esc(u["url"])}" rel="external noopener">'
+                f'<p><span class="tag">{words(u["kind"])}</span> <a href="{esc(u["url"])}" rel="external noopener">'
                 f"{esc(u['url'])}</a>"
                 + (f' <span class="meta">({esc(u["source"])})</span>' if u.get("source") else "")
                 + "</p>\n"
@@ -354,12 +243,12 @@ class Pages:
         )
         out, into = c.relations_out.get(doc_id, []), c.relations_in.get(doc_id, [])
         relations = "".join(
-            f"<li>This document <strong>{_words(r['type'])}</strong> {ref(r['target'])}"
+            f"<li>This document <strong>{words(r['type'])}</strong> {ref(r['target'])}"
             + (f" — {esc(r['note'])}" if r.get("note") else "")
             + "</li>\n"
             for r in out
         ) + "".join(
-            f"<li>{ref(r['document'])} <strong>{_words(r['type'])}</strong> this document"
+            f"<li>{ref(r['document'])} <strong>{words(r['type'])}</strong> this document"
             + (f" — {esc(r['note'])}" if r.get("note") else "")
             + "</li>\n"
             for r in into
@@ -370,25 +259,25 @@ class Pages:
             f'<p class="crumbs"><a href="../documents.html">Documents</a> › {esc(doc_id)}</p>\n'
             f"<h1>{esc(doc['title'])}</h1>\n"
             '<dl class="facts">\n'
-            f"<dt>Kind</dt><dd>{_words(doc['kind'])}</dd>\n"
-            f"{_dated(doc)}"
+            f"<dt>Kind</dt><dd>{words(doc['kind'])}</dd>\n"
+            f"{dated(doc)}"
             f"<dt>Authors</dt><dd>{self._refs_joined(c.authors.get(doc_id, []), 'not known')}</dd>\n"
             f"<dt>Recipients</dt><dd>{self._refs_joined(c.recipients.get(doc_id, []), '—')}</dd>\n"
-            f"<dt>Language</dt><dd>{_language(doc['language'])}{original}</dd>\n"
+            f"<dt>Language</dt><dd>{language(doc['language'])}{original}</dd>\n"
             f"<dt>Publisher</dt><dd>{ref(doc.get('publisher'))}</dd>\n"
             f"<dt>Held by</dt><dd>{ref(doc.get('holder'))}</dd>\n"
-            f"<dt>Made public</dt><dd>{_words(doc.get('release'))}{release_note}</dd>\n"
+            f"<dt>Made public</dt><dd>{words(doc.get('release'))}{release_note}</dd>\n"
             f"<dt>Capture</dt><dd>{ref(doc.get('capture'))}</dd>\n"
-            f"<dt>Rights</dt><dd>{_words(doc.get('rights'))}</dd>\n"
+            f"<dt>Rights</dt><dd>{words(doc.get('rights'))}</dd>\n"
             f"<dt>Reliability</dt><dd>{rel(doc['reliability_grade'])}<p>{esc(doc['reliability_rationale'])}</p></dd>\n"
-            f"{_status_line(doc)}{_notes_dl_end(doc)}{self._verification(doc)}\n"
+            f"{status_line(doc)}{notes_dl_end(doc)}{self._verification(doc)}\n"
             '<section aria-labelledby="urls-h">\n<h2 id="urls-h">Addresses</h2>\n'
             f"{addresses}</section>\n"
             '<section aria-labelledby="rel-h">\n<h2 id="rel-h">Relations</h2>\n<ul>\n'
             f"{relations}</ul>\n</section>\n"
             '<section aria-labelledby="q-h">\n<h2 id="q-h">Quotations from this document</h2>\n'
             f'<ul class="cards">{self._cards_of(c.quotes_by("document", doc_id), "<li>None.</li>")}</ul>\n'
-            f"</section>\n{_extra_fields(extra)}\n{self._cite(doc_id)}"
+            f"</section>\n{extra_fields(extra)}\n{self._cite(doc_id)}"
         )
         return self._page(esc(truncate(doc["title"], 70)), main, ld)
 
@@ -405,15 +294,15 @@ class Pages:
             f"<h1>{esc(e['title'])}</h1>\n"
             f'<p class="summary">{esc(e["summary"])}</p>\n'
             '<dl class="facts">\n'
-            f"<dt>Kind</dt><dd>{_words(e['kind'])}</dd>\n"
-            f"{_dated(e)}"
+            f"<dt>Kind</dt><dd>{words(e['kind'])}</dd>\n"
+            f"{dated(e)}"
             f"<dt>Place</dt><dd>{esc(e.get('place') or 'not recorded')}</dd>\n"
             f"<dt>Participants</dt><dd>{self._refs_joined(c.participants.get(event_id, []), '—')}</dd>\n"
             f"<dt>Credibility</dt><dd>{cred(e['credibility_grade'])}<p>{esc(e['credibility_rationale'])}</p></dd>\n"
-            f"{_status_line(e)}{_notes_dl_end(e)}{self._verification(e)}\n"
+            f"{status_line(e)}{notes_dl_end(e)}{self._verification(e)}\n"
             '<section aria-labelledby="ev-h">\n<h2 id="ev-h">Evidence</h2>\n'
             f"<ul>{evidence or '<li>None recorded.</li>'}</ul>\n"
-            f"</section>\n{_extra_fields(extra)}\n{self._cite(event_id)}"
+            f"</section>\n{extra_fields(extra)}\n{self._cite(event_id)}"
         )
         return self._page(esc(truncate(e["title"], 70)), main, ld)
 
@@ -435,20 +324,20 @@ class Pages:
         )
         documents = "".join(
             f'<li>{ref(doc["id"])} <span class="meta">({esc(", ".join(map(str, roles)))}; '
-            f"{_date(doc['date'])})</span></li>"
+            f"{date(doc['date'])})</span></li>"
             for doc, roles in c.documents_of(actor_id)
         )
         events = "".join(
-            f'<li>{ref(e["id"])} <span class="meta">({_date(e["date"])})</span></li>' for e in c.events_of(actor_id)
+            f'<li>{ref(e["id"])} <span class="meta">({date(e["date"])})</span></li>' for e in c.events_of(actor_id)
         )
         main = (
             f'<p class="crumbs"><a href="../actors.html">Actors</a> › {esc(actor_id)}</p>\n'
             f"<h1>{esc(a['name'])}</h1>\n"
             f'{description}<dl class="facts">\n'
-            f"<dt>Kind</dt><dd>{_words(a['kind'])}</dd>\n"
+            f"<dt>Kind</dt><dd>{words(a['kind'])}</dd>\n"
             f"<dt>Also written</dt><dd>{esc('; '.join(map(str, a.get('aliases') or ['—'])))}</dd>\n"
             f"<dt>Wikidata</dt><dd>{wikidata}</dd>\n"
-            f"{_notes_dl_end(a)}{_extra_fields(extra)}\n"
+            f"{notes_dl_end(a)}{extra_fields(extra)}\n"
             '<section aria-labelledby="w-h">\n<h2 id="w-h">Their words</h2>\n'
             f'<ul class="cards">{self._cards_of(c.quotes_by("speaker", actor_id), "<li>No quotation.</li>")}</ul>\n'
             f"</section>\n{addressed}"
@@ -471,7 +360,7 @@ class Pages:
         else:
             page = esc(cap.get("page_url"))
         segments = "".join(
-            f"<tr><td>{esc(s['position'])}</td><td>{_words(s['kind'])}</td><td>{esc(s['start'])}–{esc(s['end'])}</td>"
+            f"<tr><td>{esc(s['position'])}</td><td>{words(s['kind'])}</td><td>{esc(s['start'])}–{esc(s['end'])}</td>"
             f"<td>{esc(s.get('note') or '')}</td></tr>\n"
             for s in c.segments.get(capture_id, [])
         )
@@ -490,10 +379,10 @@ class Pages:
             f"({esc(cap.get('encoding'))}, {esc(cap.get('media_type'))})</dd>\n"
             f"<dt>Site</dt><dd>{esc(cap.get('site'))}{site_url}</dd>\n"
             f"<dt>Page address</dt><dd>{page}</dd>\n"
-            f"<dt>Captured</dt><dd>{_date(cap.get('captured'))} <code>{esc(cap.get('captured'))}</code></dd>\n"
+            f"<dt>Captured</dt><dd>{date(cap.get('captured'))} <code>{esc(cap.get('captured'))}</code></dd>\n"
             f"<dt>Obtained</dt><dd>{esc(cap.get('obtained'))}</dd>\n"
-            f"<dt>Rights</dt><dd>{_words(cap.get('rights'))}</dd>\n"
-            f"{_notes_dl_end(cap)}"
+            f"<dt>Rights</dt><dd>{words(cap.get('rights'))}</dd>\n"
+            f"{notes_dl_end(cap)}"
             '<section aria-labelledby="s-h">\n<h2 id="s-h">Segments</h2>\n<table>\n'
             '<thead><tr><th scope="col">#</th><th scope="col">Kind</th><th scope="col">Characters</th>'
             '<th scope="col">Note</th></tr></thead>\n<tbody>\n'
@@ -502,6 +391,6 @@ class Pages:
             f"<ul>{holds or '<li>None.</li>'}</ul>\n</section>\n"
             '<section aria-labelledby="f-h">\n<h2 id="f-h">Quotations found in it</h2>\n'
             f"<ul>{found or '<li>None.</li>'}</ul>\n</section>\n"
-            f"{_extra_fields(extra)}\n"
+            f"{extra_fields(extra)}\n"
         )
         return self._page(f"Capture {esc(capture_id)}", main, ld)
