@@ -48,12 +48,15 @@ def _encode(value, newline: str, step: str, out: list[str]) -> None:
             if key.__class__ is not str:
                 raise _Unusual
             item = value[key]
-            leaf = _leaf(item)
-            if leaf is None:
-                out.append(opening + encode_basestring(key) + ": ")
-                _encode(item, inner, step, out)
+            if item.__class__ is str:  # most members: no call for the leaf
+                out.append(opening + encode_basestring(key) + ": " + encode_basestring(item))
             else:
-                out.append(opening + encode_basestring(key) + ": " + leaf)
+                leaf = _leaf(item)
+                if leaf is None:
+                    out.append(opening + encode_basestring(key) + ": ")
+                    _encode(item, inner, step, out)
+                else:
+                    out.append(opening + encode_basestring(key) + ": " + leaf)
             opening = "," + inner
         out.append(newline + "}")
     elif kind is list or kind is tuple:
@@ -63,12 +66,15 @@ def _encode(value, newline: str, step: str, out: list[str]) -> None:
         inner = newline + step
         opening = "[" + inner
         for item in value:
-            leaf = _leaf(item)
-            if leaf is None:
-                out.append(opening)
-                _encode(item, inner, step, out)
+            if item.__class__ is str:
+                out.append(opening + encode_basestring(item))
             else:
-                out.append(opening + leaf)
+                leaf = _leaf(item)
+                if leaf is None:
+                    out.append(opening)
+                    _encode(item, inner, step, out)
+                else:
+                    out.append(opening + leaf)
             opening = "," + inner
         out.append(newline + "]")
     else:

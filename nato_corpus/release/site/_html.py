@@ -7,6 +7,8 @@ Plain functions over strings for site/pages.py; see there for how they are check
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ._grades import CREDIBILITY, RELIABILITY
 from .text import describe_date, language_name
 
@@ -42,15 +44,18 @@ def truncate(text: str, length: int, leeway: int = 5, end: str = "...") -> str:
     return text[: length - len(end)].rsplit(" ", 1)[0] + end
 
 
+@lru_cache(maxsize=4096)  # a release repeats a few thousand values
 def words(value) -> str:
     """The ``words`` filter, escaped: 'public_domain' -> 'public domain'."""
     return esc(str(value).replace("_", " "))
 
 
+@lru_cache(maxsize=4096)  # a release repeats a few thousand values
 def date(value) -> str:
     return esc(describe_date(value))
 
 
+@lru_cache(maxsize=4096)  # a release repeats a few thousand values
 def language(value) -> str:
     return esc(language_name(value))
 
