@@ -39,6 +39,10 @@ from .text import EXCERPT_RULE
 __all__ = ["Pages"]
 
 
+#: where a record's id goes in a citation (a string no descriptor or id holds)
+_HOLE = "\x00record id\x00"
+
+
 class Pages:
     """The record pages of one site; ``site`` is the render's state (see render._Site)."""
 
@@ -50,6 +54,7 @@ class Pages:
         self._cards: dict[tuple, str] = {}
         self._rule = esc(EXCERPT_RULE)
         self._base = base_html(site.descriptor, "../")
+        self._cite: tuple[str, ...] | None = None  # (before, after) a record's id in site.cite
 
     # helpers ----------------------------------------------------------------------------
     def ref(self, record_id, root: str = "../") -> str:
@@ -139,8 +144,17 @@ class Pages:
             f"{why}</dl>\n</section>\n"
         )
 
-    def _cite(self, record_id: str) -> str:
-        return f'<section aria-labelledby="cite-h"><h2 id="cite-h">How to cite it</h2><p class="cite">{esc(self.site.cite(record_id))}</p></section>\n'
+    def cite(self, record_id: str) -> str:
+        """site.cite(record_id), escaped: the words around the id are the same on every page."""
+        if self._cite is None:
+            parts = self.site.cite(_HOLE).split(_HOLE)
+            self._cite = (esc(parts[0]), esc(parts[1])) if len(parts) == 2 else ()
+        if not self._cite:
+            return esc(self.site.cite(record_id))
+        return f"{self._cite[0]}{esc(record_id)}{self._cite[1]}"
+
+    def _cite_section(self, record_id: str) -> str:
+        return f'<section aria-labelledby="cite-h"><h2 id="cite-h">How to cite it</h2><p class="cite">{self.cite(record_id)}</p></section>\n'
 
     def _page(self, title: str, main: str, ld: dict) -> bytes:
         """``base.html`` at depth 1 around a page's title, JSON-LD and main."""
@@ -219,7 +233,7 @@ class Pages:
         parts.append(
             f"</section>\n{extra_fields(extra)}\n"
             '<section aria-labelledby="cite-h">\n<h2 id="cite-h">How to cite it</h2>\n'
-            f'<p class="cite">{esc(self.site.cite(q["id"]))}</p>\n'
+            f'<p class="cite">{self.cite(q["id"])}</p>\n'
             f"<p>Cite the words as {ref(q['speaker'])}, in {ref(q['document'])} ({date(q['date'])}), "
             f"as found in {found_in}.</p>\n</section>\n"
         )
@@ -277,7 +291,7 @@ class Pages:
             f"{relations}</ul>\n</section>\n"
             '<section aria-labelledby="q-h">\n<h2 id="q-h">Quotations from this document</h2>\n'
             f'<ul class="cards">{self._cards_of(c.quotes_by("document", doc_id), "<li>None.</li>")}</ul>\n'
-            f"</section>\n{extra_fields(extra)}\n{self._cite(doc_id)}"
+            f"</section>\n{extra_fields(extra)}\n{self._cite_section(doc_id)}"
         )
         return self._page(esc(truncate(doc["title"], 70)), main, ld)
 
@@ -302,7 +316,7 @@ class Pages:
             f"{status_line(e)}{notes_dl_end(e)}{self._verification(e)}\n"
             '<section aria-labelledby="ev-h">\n<h2 id="ev-h">Evidence</h2>\n'
             f"<ul>{evidence or '<li>None recorded.</li>'}</ul>\n"
-            f"</section>\n{extra_fields(extra)}\n{self._cite(event_id)}"
+            f"</section>\n{extra_fields(extra)}\n{self._cite_section(event_id)}"
         )
         return self._page(esc(truncate(e["title"], 70)), main, ld)
 
