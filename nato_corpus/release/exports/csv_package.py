@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from typing import Any
 
 import pyarrow as pa
@@ -61,11 +62,12 @@ DIALECT = {
     "doubleQuote": True,
 }
 
-_SPECIAL = (",", '"', "\n", "\r")
+#: finds a character that makes a cell need quotes: , " or a line break
+_SPECIAL = re.compile('[,"\n\r]').search
 
 
 def _quote(text: str) -> str:
-    if any(char in text for char in _SPECIAL):
+    if _SPECIAL(text):
         return '"' + text.replace('"', '""') + '"'
     return text
 
@@ -96,8 +98,9 @@ _RENDER = {
 
 def _cells(column: pa.ChunkedArray, kind: str) -> list[str]:
     """One column as CSV cells: rendered, quoted where needed, empty for null."""
-    render = _RENDER[kind]
-    return ["" if value is None else _quote(render(value)) for value in column.to_pylist()]
+    render, special = _RENDER[kind], _SPECIAL
+    texts = ["" if value is None else render(value) for value in column.to_pylist()]
+    return ['"' + text.replace('"', '""') + '"' if special(text) else text for text in texts]
 
 
 def table_csv(table: pa.Table, info: TableInfo) -> bytes:

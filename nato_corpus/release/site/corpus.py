@@ -41,7 +41,7 @@ def _rows(tables: dict, name: str) -> list[dict]:
                 "release, as read from its data/ folder"
             )
         return []
-    rows = [dict(row) for row in table.to_pylist()]
+    rows = table.to_pylist()  # fresh dicts, one per row
     for key in ("id",) if name in REQUIRED else ():
         if rows and key not in rows[0]:
             raise SiteDataError(f"table {name!r} has no {key!r} column; is it a release table?")

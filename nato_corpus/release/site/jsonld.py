@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from markupsafe import Markup
+
+from .._json import indented_json
 
 CONTEXT = "https://schema.org"
 _PERSONS = {"person", "anonymous"}
@@ -16,7 +16,7 @@ def script(data: dict) -> Markup:
     Sorted keys for fixed bytes; '<', '>' and '&' are written as JSON escapes, so
     record text such as '</script>' stays inside the string.
     """
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
+    text = indented_json(data, 1)  # json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
     for char, escape in (
         ("&", "\\u0026"),
         ("<", "\\u003c"),

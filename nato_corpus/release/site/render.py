@@ -18,6 +18,7 @@ from .. import verification as _verification
 from . import jsonld
 from ._grades import CREDIBILITY, RELIABILITY
 from .corpus import Corpus, SiteDataError
+from .pages import Pages
 from .text import EXCERPT_RULE, describe_date, excerpt, language_name, slug
 
 #: record type -> (id prefix, folder, template)
@@ -128,6 +129,8 @@ VERIFICATION = {
 for _table in ("quotes", "documents", "events"):
     SHOWN[_table] |= VERIFICATION
 ASSETS = ("site.css", "site.js")
+#: template of a record page -> the method of pages.Pages that writes it
+_PAGE_FUNCTIONS = {template: template.removesuffix(".html") for _, _, template in KINDS.values()}
 
 
 def _environment() -> jinja2.Environment:
@@ -153,7 +156,8 @@ def _environment() -> jinja2.Environment:
 class _Site:
     """The state one render needs: the corpus, the descriptor and the capture texts."""
 
-    def __init__(self, tables: dict, descriptor: dict, captures: dict[str, str]):
+    def __init__(self, tables: dict, descriptor: dict, captures: dict[str, str], *, templates: bool = False):
+        self.templates = templates  # True: every page through Jinja (the specification the tests compare with)
         self.corpus = Corpus.from_tables(tables)
         self.descriptor = descriptor
         self.texts = dict(captures)
@@ -167,6 +171,7 @@ class _Site:
                     self.paths[record_id] = f"{folder}/{slug(record_id, prefix)}.html"
                 except ValueError as error:
                     raise SiteDataError(f"table {table!r}: {error}") from None
+        self.pages = Pages(self)
 
     # helpers the templates call -------------------------------------------------
     def link(self, record_id: str | None) -> str | None:
@@ -192,6 +197,8 @@ class _Site:
         all quotations, its year; so pages at the same depth share it (a quotation's card
         is on its speaker's, addressee's and document's pages).
         """
+        if not self.templates:
+            return Markup(self.pages.card(quote, root, _year if with_year else None))
         key = (quote["id"], root, with_year)
         if key not in self._cards:
             self._cards[key] = macro(quote)
@@ -273,6 +280,14 @@ class _Site:
 
     # pages --------------------------------------------------------------------------
     def record_pages(self) -> dict[str, bytes]:
+        if self.templates:
+            return self._record_pages(self.render)
+        pages = self.pages
+        return self._record_pages(
+            lambda template, depth, **context: getattr(pages, _PAGE_FUNCTIONS[template])(**context)
+        )
+
+    def _record_pages(self, render) -> dict[str, bytes]:
         c, out = self.corpus, {}
         for record_id, quote in c.quotes.items():
             occurrences = [self.occurrence(o) for o in c.occurrences.get(record_id, [])]
@@ -283,7 +298,7 @@ class _Site:
                 if quote.get("translated")
                 else []
             )
-            out[self.paths[record_id]] = self.render(
+            out[self.paths[record_id]] = render(
                 "quote.html",
                 1,
                 q=quote,
@@ -294,21 +309,21 @@ class _Site:
             )
         for record_id, doc in c.documents.items():
             authors = [c.actors[a] for a in c.authors.get(record_id, []) if a in c.actors]
-            out[self.paths[record_id]] = self.render(
+            out[self.paths[record_id]] = render(
                 "document.html", 1, doc=doc, extra=self.extra("documents", doc), ld=jsonld.creative_work(doc, authors)
             )
         for record_id, event in c.events.items():
             people = [c.actors[a] for a in c.participants.get(record_id, []) if a in c.actors]
-            out[self.paths[record_id]] = self.render(
+            out[self.paths[record_id]] = render(
                 "event.html", 1, e=event, extra=self.extra("events", event), ld=jsonld.event(event, people)
             )
         for record_id, actor in c.actors.items():
-            out[self.paths[record_id]] = self.render(
+            out[self.paths[record_id]] = render(
                 "actor.html", 1, a=actor, extra=self.extra("actors", actor), ld=jsonld.actor(actor)
             )
         for record_id, capture in c.captures.items():
             held = c.held_by(record_id)
-            out[self.paths[record_id]] = self.render(
+            out[self.paths[record_id]] = render(
                 "capture.html",
                 1,
                 cap=capture,
@@ -409,15 +424,19 @@ def _chronological(record: dict) -> tuple:
     return (day is None, day.isoformat() if day else "", record["id"])
 
 
-def render_site(tables: dict, descriptor: dict, captures: dict[str, str]) -> dict[str, bytes]:
+def render_site(
+    tables: dict, descriptor: dict, captures: dict[str, str], *, templates: bool = False
+) -> dict[str, bytes]:
     """Every file of the release's static site: 'site/<relative path>' -> bytes, sorted.
 
     ``tables`` are the release's tables by name (pyarrow.Table), ``descriptor`` its
     parsed datapackage.json, ``captures`` capture id -> the capture's full text (only
     excerpts of copyrighted captures are shown; see nato_corpus.site.text). Raises
     SiteDataError when a table the site needs is missing or an id is not a safe slug.
+    The record pages are written by nato_corpus.site.pages; ``templates=True`` renders
+    them through the Jinja templates instead (the same bytes, slower: for the tests).
     """
-    site = _Site(tables, descriptor, captures)
+    site = _Site(tables, descriptor, captures, templates=templates)
     files = {**site.index_pages(), **site.record_pages(), "assets/search-index.js": site.search_index()}
     assets = resources.files(__package__) / "assets"
     for name in ASSETS:

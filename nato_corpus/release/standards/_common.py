@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 from collections.abc import Iterable
 
 import pyarrow as pa
 
 from ...errors import UsageError
+from .._json import indented_json
 
 #: Namespace of the few terms the project defines itself (extension terms in JSON-LD).
 #: A URN, not a web address: the project has no homepage to host a vocabulary yet.
@@ -66,7 +66,7 @@ def known(value: str | None) -> str | None:
 
 def json_bytes(data) -> bytes:
     """Deterministic JSON: sorted keys, two-space indent, UTF-8, one final newline."""
-    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    return (indented_json(data, 2) + "\n").encode("utf-8")
 
 
 def utf16_offset(text: str, index: int) -> int:

@@ -116,12 +116,15 @@ def _turtle_literal(text: str) -> str:
     return f'"{escaped}"'
 
 
+#: characters an IRI in Turtle cannot hold as they are, each as its escape (\u003C for <)
+_IRI_ESCAPES = {ord(ch): f"\\u{ord(ch):04X}" for ch in '<>"{}|^`\\ '}
+
+
 def _turtle_iri(value: str) -> str:
     prefix = value.split(":", 1)[0]
     if prefix in PREFIXES and value != prefix:
         return value
-    bad = set('<>"{}|^`\\ ')
-    return "<" + "".join(f"\\u{ord(ch):04X}" if ch in bad else ch for ch in value) + ">"
+    return "<" + value.translate(_IRI_ESCAPES) + ">"
 
 
 def _turtle(statements: list[Triple]) -> str:
