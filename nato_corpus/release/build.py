@@ -222,7 +222,7 @@ def _syncfs():
 
     try:
         return ctypes.CDLL(None, use_errno=True).syncfs
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # TypeError: Windows has no "this process" library
         return None
 
 
