@@ -195,3 +195,35 @@ def test_named_pipe_is_refused_not_read(base_raw: Path):
     os.mkfifo(base_raw / "quotes" / "pipe.yaml")
     (problem,) = validate(base_raw).problems
     assert (problem.code, problem.message) == ("unexpected-file", "not a regular file (a pipe, socket or device)")
+
+
+def test_a_file_swapped_for_a_pipe_after_listing_is_refused_without_blocking(tmp_path: Path):
+    """A file the listing saw as regular (so it is opened without a look first) that has become a
+    pipe since is opened without waiting and refused with the same message."""
+    from nato_corpus.curation import reader
+
+    (tmp_path / "raw" / "quotes").mkdir(parents=True)
+    (tmp_path / "raw" / "quotes" / "a.yaml").write_text("- id: quote:a\n", encoding="utf-8")
+    (source,) = [s for s in reader.scan(tmp_path / "raw")[0] if s.role == "quote"]
+    assert source.regular
+    os.unlink(source.path)
+    os.mkfifo(source.path)
+    with pytest.raises(reader.Refused) as refused:
+        reader.read_file(source.path, source.shown, source.regular)
+    problem = refused.value.problem
+    assert (problem.code, problem.message) == ("unexpected-file", "not a regular file (a pipe, socket or device)")
+
+
+@pytest.mark.parametrize("listed_regular", [True, False])
+def test_a_file_over_the_limit_is_refused_by_its_size_either_way(tmp_path: Path, monkeypatch, listed_regular):
+    """Whether or not the listing said it is a regular file, a file over the limit is refused by its
+    size, with the same message, before its bytes are read."""
+    from nato_corpus.curation import reader
+
+    monkeypatch.setattr(reader, "MAX_FILE_BYTES", 10)
+    path = tmp_path / "a.yaml"
+    path.write_bytes(b"x" * 40)
+    with pytest.raises(reader.Refused) as refused:
+        reader.read_file(path, "a.yaml", listed_regular)
+    problem = refused.value.problem
+    assert (problem.code, problem.message) == ("file-too-large", "40 bytes, over the limit of 10")

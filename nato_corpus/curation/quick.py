@@ -254,7 +254,7 @@ def _as_packed(found: list[Facts], texts: list[reader.Source], cache: FactsCache
 
 def _read(source: reader.Source) -> bytes:
     try:
-        return reader.read_file(source.path, source.shown)
+        return reader.read_file(source.path, source.shown, source.regular)
     except reader.Refused:
         raise Unclean from None
 

@@ -135,26 +135,46 @@ def _decode(data: bytes, file: str) -> str:
         ) from None
 
 
-def read_file(path: str | os.PathLike, shown: str) -> bytes:
-    """Read a file of raw/ within the size limit. Raises Refused."""
+#: how a file of raw/ is opened: read only, never waiting on a pipe, not inherited by children
+_READ = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _check_regular(info: os.stat_result, shown: str) -> None:
+    if not stat.S_ISREG(info.st_mode):  # a pipe or device would block or never end
+        raise Refused(Problem.of("unexpected-file", "not a regular file (a pipe, socket or device)", file=shown))
+
+
+def read_file(path: str | os.PathLike, shown: str, regular: bool = False) -> bytes:
+    """Read a file of raw/ within the size limit. Raises Refused.
+
+    ``regular``: the folder's listing said it is a regular file (``Source.regular``), so it
+    is opened without being looked up first; anything else is looked up and never opened
+    unless it is a regular file. Either way it is opened without waiting (a file swapped
+    for a pipe meanwhile cannot block) and checked again once open.
+    """
     try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):  # a pipe or device would block or never end
-            raise Refused(Problem.of("unexpected-file", "not a regular file (a pipe, socket or device)", file=shown))
-        size = info.st_size
-        if size > MAX_FILE_BYTES:
-            raise Refused(
-                Problem.of(
-                    "file-too-large",
-                    f"{size:,} bytes, over the limit of {MAX_FILE_BYTES:,}",
-                    file=shown,
+        if not regular:
+            _check_regular(os.stat(path), shown)
+        descriptor = os.open(path, _READ)
+        try:
+            info = os.fstat(descriptor)
+            _check_regular(info, shown)
+            size = info.st_size
+            if size > MAX_FILE_BYTES:
+                raise Refused(
+                    Problem.of(
+                        "file-too-large",
+                        f"{size:,} bytes, over the limit of {MAX_FILE_BYTES:,}",
+                        file=shown,
+                    )
                 )
-            )
-        with open(path, "rb", buffering=0) as handle:
-            data = handle.read(size + 1)  # one byte more than stat said, to see a file that grew
+            data = os.read(descriptor, size + 1)  # one byte more than fstat said, to see a file that grew
             if len(data) > size:
-                data += handle.read(MAX_FILE_BYTES + 1 - len(data))
+                while len(data) <= MAX_FILE_BYTES and (more := os.read(descriptor, MAX_FILE_BYTES + 1 - len(data))):
+                    data += more
             return data
+        finally:
+            os.close(descriptor)
     except OSError as exc:
         raise Refused(Problem.of("unreadable-file", f"cannot read: {exc.strerror or exc}", file=shown)) from None
 
@@ -225,6 +245,8 @@ class Source:
     shown: str
     #: "corpus" (raw/corpus.yaml), "text" (a capture's text) or the kind of the records it lists
     role: str
+    #: the folder's listing says it is a regular file, not a link (read_file need not look it up)
+    regular: bool = False
 
 
 def scan(root: str | os.PathLike) -> tuple[list[Source], list[Problem]]:
@@ -236,6 +258,7 @@ def scan(root: str | os.PathLike) -> tuple[list[Source], list[Problem]]:
     problems: list[Problem] = []
     for entry, relative in _walk(str(root)):
         shown = prefix + "/".join(relative)
+        regular = entry.is_file(follow_symlinks=False)  # from the listing: no lookup on most systems
         if entry.is_symlink():
             if not _inside(Path(entry.path), root):
                 problems.append(
@@ -250,11 +273,11 @@ def scan(root: str | os.PathLike) -> tuple[list[Source], list[Problem]]:
         if relative[-1] == "README.md":
             continue
         if relative == (CORPUS_FILE,):
-            sources.append(Source(entry.path, shown, "corpus"))
+            sources.append(Source(entry.path, shown, "corpus", regular))
         elif len(relative) == 2 and relative[0] in FOLDERS and relative[1].endswith(".yaml"):
-            sources.append(Source(entry.path, shown, FOLDERS[relative[0]]))
+            sources.append(Source(entry.path, shown, FOLDERS[relative[0]], regular))
         elif len(relative) == 2 and relative[0] == "captures" and relative[1].endswith(".txt"):
-            sources.append(Source(entry.path, shown, "text"))
+            sources.append(Source(entry.path, shown, "text", regular))
         else:
             problems.append(
                 Problem.of(

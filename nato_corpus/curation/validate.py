@@ -108,7 +108,7 @@ def _check(root: Path, cache, collect) -> Checked:
     bounds: dict[str, tuple] = {}
     for source in sources:
         try:
-            content = reader.read_file(source.path, source.shown)
+            content = reader.read_file(source.path, source.shown, source.regular)
         except reader.Refused as refused:
             report.problems.append(refused.problem)
             if source.role in RECORD_TYPES:
