@@ -4,7 +4,7 @@ An entry holds what one record file of raw/ yields when read and checked against
 model: its records, its file and schema problems, the bounds of its dates. It is keyed
 on the sha256 of the file's bytes, the record kind, and a fingerprint of everything that
 decides those results: this library's version and the source of the modules that read
-and validate, the models' JSON Schemas, the rules catalogue, and the versions of Python,
+and validate (the models' among them), the rules catalogue, and the versions of Python,
 pydantic, PyYAML and edtf. Never on a file's name, size or modification time.
 
 A cache holds data, never code: an entry is JSON (problems as mappings, each valid
