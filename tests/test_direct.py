@@ -28,6 +28,8 @@ class KeepAlive(SimpleHTTPRequestHandler):
     hang_up_every = 0
     #: path -> bytes served instead of the file
     replaced: dict[str, bytes] = {}
+    #: paths whose answer announces more bytes than it sends, then hangs up
+    short: set[str] = set()
 
     def log_message(self, *args):
         pass
@@ -36,7 +38,14 @@ class KeepAlive(SimpleHTTPRequestHandler):
         self.ports.append(self.client_address[1])
         self.paths.append(self.path)
         data = self.replaced.get(self.path.lstrip("/"))
-        if data is None:
+        if self.path.lstrip("/") in self.short:
+            body = b"x" * 64
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body) + 100))
+            self.end_headers()
+            self.wfile.write(body)
+            self.close_connection = True
+        elif data is None:
             super().do_GET()
         else:
             self.send_response(200)
@@ -52,6 +61,7 @@ def server(tmp_path, monkeypatch):
     monkeypatch.setattr(import_module("nato_corpus.access.bundled"), "root", lambda: None)
     make_release(tmp_path / "mirror", VERSION)
     KeepAlive.ports, KeepAlive.paths, KeepAlive.hang_up_every, KeepAlive.replaced = [], [], 0, {}
+    KeepAlive.short = set()
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(KeepAlive, directory=str(tmp_path / "mirror")))
     httpd.daemon_threads = True
     threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
@@ -128,4 +138,20 @@ def test_a_tampered_large_body_is_refused_and_nothing_is_left(server, tmp_path, 
     KeepAlive.replaced = {f"{VERSION}/data/quotes.parquet": original[:-1] + bytes([original[-1] ^ 0xFF])}
     with pytest.raises(errors.DownloadError, match=r"data/quotes\.parquet of release 1\.0\.0 .* does not match"):
         download(VERSION, base_url=server, cache_dir=tmp_path / "cache", trust_mirror=True)
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == []
+
+
+def test_a_short_large_body_leaves_no_file_open(server, tmp_path, monkeypatch):
+    """A body written as it arrives that ends before the bytes it announced is retried, then
+    refused; its file is closed each time (no descriptor left open) and nothing stays."""
+    import os
+
+    monkeypatch.setattr(import_module("nato_corpus.access._held"), "HOLD", 10)
+    monkeypatch.setattr(import_module("nato_corpus.access.fetch"), "BACKOFF", 0.01)
+    KeepAlive.short = {f"{VERSION}/data/quotes.parquet"}
+    before = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+    with pytest.raises(errors.DownloadError, match=r"data/quotes\.parquet"):
+        download(VERSION, base_url=server, cache_dir=tmp_path / "cache", trust_mirror=True, retries=2)
+    if before is not None:
+        assert len(os.listdir("/proc/self/fd")) <= before
     assert [p.name for p in (tmp_path / "cache").iterdir()] == []

@@ -213,6 +213,33 @@ def test_a_copy_of_a_packed_file_is_a_duplicate(tmp_path: Path):
     assert "duplicate-id" in report.codes()
 
 
+def test_a_copy_of_a_packed_file_quoting_a_changed_capture_is_still_a_duplicate(tmp_path: Path):
+    """Two files with the same bytes, one capture they quote changed since the pack: both copies are
+    read again (not one for both), so the duplicate ids are found."""
+    import hashlib
+    import shutil
+
+    generate(tmp_path / "raw", 60, seed=2)
+    cache = tmp_path / "cache"
+    assert quick_report(tmp_path / "raw", FactsCache(cache, fingerprint())) is not None
+    original = sorted((tmp_path / "raw" / "quotes").glob("*.yaml"))[0]
+    shutil.copy(original, original.with_name("zzz-copy-" + original.name))
+    text_path, _, _ = _first_span(tmp_path / "raw")
+    old = text_path.read_bytes()
+    new = old + b" "
+    text_path.write_bytes(new)
+    record = next(p for p in (tmp_path / "raw" / "captures").glob("*.yaml") if text_path.name in p.read_text())
+    records = record.read_text(encoding="utf-8")
+    records = records.replace(hashlib.sha256(old).hexdigest(), hashlib.sha256(new).hexdigest())
+    records = records.replace(f"bytes: {len(old)}", f"bytes: {len(new)}")
+    chars = len(old.decode("utf-8"))
+    record.write_text(records.replace(f"characters: {chars}", f"characters: {chars + 1}"), encoding="utf-8")
+    assert quick_report(tmp_path / "raw", FactsCache(cache, fingerprint())) is None
+    report = validate(tmp_path / "raw", cache_dir=cache)
+    assert report.to_dict() == check_raw(tmp_path / "raw").report.to_dict()
+    assert "duplicate-id" in report.codes()
+
+
 @pytest.mark.parametrize(
     ("pairs", "cycle"),
     [
@@ -233,6 +260,14 @@ def test_derivation_cycles_are_found(pairs, cycle):
             quick._no_cycles(edges)
     else:
         quick._no_cycles(edges)
+
+
+def _read_pack(plain) -> tuple[dict, dict, dict]:
+    """(files, columns, verified) of a whole pack given as one dict (its index and columns)."""
+    from nato_corpus.curation import facts
+
+    places, _, _, verified = facts._read_index({key: plain.get(key) for key in ("files", "facts", "texts", "verified")})
+    return places, facts._read_columns({key: plain.get(key) for key in ("strings", "columns")}, places), verified
 
 
 def _pack_of_one_quote(**change) -> dict:
@@ -280,13 +315,12 @@ def _pack_of_one_quote(**change) -> dict:
 )
 def test_a_pack_that_does_not_add_up_is_refused(change):
     """A pack is read only when its counts, texts, spans and checked captures all fit together."""
-    from nato_corpus.curation import facts
 
-    places, columns, _ = facts._read_pack(_pack_of_one_quote())
+    places, columns, _ = _read_pack(_pack_of_one_quote())
     assert columns["ids"] == ["quote:a"] and columns["spans"] == ["capture:a", 0, 5, "doc:a"]
     assert places == {"d.quote": (0, (0, 0, 0, 0, 0, 0, 0, 0), [1, 0, 0, 0, 0, 0, 1, 1])}
     with pytest.raises(ValueError):
-        facts._read_pack(_pack_of_one_quote(**change))
+        _read_pack(_pack_of_one_quote(**change))
 
 
 def _packed_corpus(tmp_path: Path) -> tuple[Path, Path, Path]:

@@ -301,7 +301,9 @@ class Fetcher:
                     bar.update(len(chunk))
             direct.done(response)
             short = declared.isdigit() and writer.written < int(declared)
-            if not short:
+            if short:
+                out.discard()  # a body past HOLD has its file open: closed, never finished
+            else:
                 if then is not None:
                     direct.send_ahead(self.source.where(then))
                 out.finish()

@@ -175,7 +175,7 @@ class FactsCache:
         of the files of the pack: the ones found in it, once each, and for every file of it not
         found, a file read afresh (or from an entry) of its kind with the same facts. The
         corpus's facts are then those of the run that wrote the pack, which found it clean."""
-        if not self._digests or len(set(self._hits)) != len(self._hits):
+        if not self._digests:
             return False
         missing: dict[tuple[str, str], int] = {}
         for key in self._files.keys() - set(self._hits):
@@ -189,10 +189,12 @@ class FactsCache:
         return not any(missing.values())
 
     def packed(self, digest: str, kind: str) -> int | None:
-        """The number of records of a file of the pack (its facts join ``packed_facts``), else None."""
+        """The number of records of a file of the pack (its facts join ``packed_facts``), else None.
+        A second file with the same bytes in one run is not answered from the pack: it is read
+        afresh, so every copy counts (and any copy quoting a changed capture is read again)."""
         key = f"{digest}.{kind}"
         place = self._files.get(key)
-        if place is None:
+        if place is None or key in self._order:
             return None
         self._hits.append(key)
         self._order[key] = None
@@ -252,7 +254,7 @@ class FactsCache:
         outside = len(self._used)
         if self._pack_key and verified is not None and outside > max(8, (outside + len(self._hits)) // 10):
             every = {key: self._used[key] if key in self._used else self._slice(key) for key in self._order}
-            index, columns = _pack(every, verified)
+            index, columns = _pack(every, verified, self._digests)
             self._cache.store(self._pack_key, "facts-pack", _dumps(index) + b"\n" + _dumps(columns))
             return
         for key, facts in self._fresh.items():
@@ -277,9 +279,9 @@ def facts_digest(facts: Facts) -> str:
     return hashlib.sha256(_dumps(plain)).hexdigest()
 
 
-def _pack(every: dict[str, Facts], verified: dict[str, list]) -> tuple[dict, dict]:
+def _pack(every: dict[str, Facts], verified: dict[str, list], known: dict[str, str]) -> tuple[dict, dict]:
     """The pack of a run's files (in the run's order, so the next run reads long slices):
-    its index and its columns.
+    its index and its columns. ``known``: the facts digests of files of the last pack.
 
     Each text is written once, in ``strings``; the columns hold its index there (ids recur
     in references, spans and documents: the pack is half the size and read twice as fast).
@@ -303,7 +305,7 @@ def _pack(every: dict[str, Facts], verified: dict[str, list]) -> tuple[dict, dic
                 ]
     index = {
         "files": files,
-        "facts": {key: facts_digest(facts) for key, facts in every.items()},
+        "facts": {key: known.get(key) or facts_digest(facts) for key, facts in every.items()},
         "texts": texts,
         "verified": verified,
     }
@@ -391,12 +393,3 @@ def _read_columns(plain, places: dict) -> dict:
     if [quote_ends[place[1][quotes]] for place in places.values()] != [place[1][spans] for place in places.values()]:
         raise ValueError("the spans of a file are out of place")
     return columns
-
-
-def _read_pack(plain) -> tuple[dict, dict, dict]:
-    """(files, columns, verified) of a whole pack (its index and columns in one dict), every part
-    checked; raises ValueError otherwise."""
-    if not isinstance(plain, dict):
-        raise ValueError("not a pack")
-    places, _, _, verified = _read_index({key: plain.get(key) for key in ("files", "facts", "texts", "verified")})
-    return places, _read_columns({key: plain.get(key) for key in ("strings", "columns")}, places), verified

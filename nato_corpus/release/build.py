@@ -18,7 +18,6 @@ import re
 import secrets
 import shutil
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -208,9 +207,11 @@ def _compare(files: Mapping[str, bytes], target: Path) -> list[str]:
 _WRITERS = 8
 
 
-def _write_file(path: Path, data: bytes, flush: bool = False) -> None:
-    with open(path, "wb") as handle:
-        handle.write(data)
+def _write_file(path: Path, data: bytes | None, flush: bool = False) -> None:
+    """Write ``data`` to ``path`` (None: it is written already) and, with ``flush``, flush it to disk."""
+    with open(path, "wb" if data is not None else "r+b") as handle:
+        if data is not None:
+            handle.write(data)
         if flush:
             handle.flush()
             os.fsync(handle.fileno())
@@ -276,9 +277,13 @@ def _write_release(dist: Path, version: str, files: Mapping[str, bytes]) -> None
             for name, data in files.items():
                 _write_file(tmp / name, data)
         if syncfs is None or not _flush_file_system(syncfs, tmp):
+            from concurrent.futures import ThreadPoolExecutor
+
+            written = syncfs is not None  # the kernel had no syncfs after all: flush what is written
             pool = ThreadPoolExecutor(max_workers=_WRITERS, thread_name_prefix="nato-corpus-write")
             try:
-                for _ in pool.map(lambda item: _write_file(tmp / item[0], item[1], flush=True), files.items()):
+                flush = lambda item: _write_file(tmp / item[0], None if written else item[1], flush=True)
+                for _ in pool.map(flush, files.items()):
                     pass  # raises the first error of any file
             finally:
                 pool.shutdown(wait=True, cancel_futures=True)  # no thread writes once this returns

@@ -7,7 +7,7 @@ Plain functions over strings for site/pages.py; see there for how they are check
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from ._grades import CREDIBILITY, RELIABILITY
 from .text import describe_date, language_name
@@ -77,20 +77,14 @@ def _grade(kind: str, scale: dict, grade) -> str:
     return f'<span class="grade {kind}-{g}" title="{esc(meaning)}">{g} · {esc(label)}</span>'
 
 
-_CREDS: dict = {}
-_RELS: dict = {}
-
-
+@cache
 def cred(grade) -> str:
-    if grade not in _CREDS:
-        _CREDS[grade] = _grade("cred", CREDIBILITY, grade)
-    return _CREDS[grade]
+    return _grade("cred", CREDIBILITY, grade)
 
 
+@cache
 def rel(grade) -> str:
-    if grade not in _RELS:
-        _RELS[grade] = _grade("rel", RELIABILITY, grade)
-    return _RELS[grade]
+    return _grade("rel", RELIABILITY, grade)
 
 
 def status(row: dict) -> str:
