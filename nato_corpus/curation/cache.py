@@ -57,21 +57,20 @@ def default_dir() -> Path:
     return Path(base).expanduser() / "validate"
 
 
-def fingerprint_of(modules: list) -> str:
+def fingerprint_of(modules: list[str]) -> str:
     """A digest of everything besides a file's bytes that decides its validation results.
 
-    ``modules`` are the modules whose source decides them (the caller, which knows what
-    it runs, hands them in, the models' among them); to those are added this library's
-    version, the versions of Python, pydantic, PyYAML and edtf and the rules catalogue.
-    (The models' JSON Schemas are not: they follow from the models' source and pydantic's
-    version, and making them would build every model's validator, which a run that reads
-    one changed file of one kind does not otherwise need.)
+    ``modules`` name the modules whose source decides them (the caller, which knows what
+    it runs, hands them in, the models' among them); their files are found and hashed, not
+    imported, so a run that needs no model never loads pydantic. To those are added this
+    library's version, the versions of Python, pydantic, PyYAML and edtf and the rules
+    catalogue. (The models' JSON Schemas are not: they follow from the models' source and
+    pydantic's version.)
     """
     from dataclasses import asdict
     from importlib.metadata import PackageNotFoundError, version
+    from importlib.util import find_spec
 
-    import pydantic
-    import pydantic_core
     import yaml
 
     from .. import problems
@@ -89,8 +88,8 @@ def fingerprint_of(modules: list) -> str:
         "library": library,
         "python": list(sys.version_info[:2]),
         "entry": MAGIC.decode("ascii"),
-        "pydantic": pydantic.VERSION,
-        "pydantic_core": pydantic_core.__version__,
+        "pydantic": installed("pydantic"),
+        "pydantic_core": installed("pydantic-core"),
         "pyyaml": yaml.__version__,
         "reader": yamlread.reader_identity(),
         "edtf": edtf_version,
@@ -98,8 +97,12 @@ def fingerprint_of(modules: list) -> str:
     }
     digest.update(json.dumps(parts, sort_keys=True, default=str).encode("utf-8"))
     # the code that reads and validates a file, so an edited validator never meets old results
-    for module in [*modules, sys.modules[__name__]]:
-        digest.update(Path(module.__file__).read_bytes())
+    for name in modules:
+        spec = find_spec(name)
+        if spec is None or spec.origin is None:
+            raise ImportError(f"no module {name} to fingerprint")
+        digest.update(Path(spec.origin).read_bytes())
+    digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()
 
 

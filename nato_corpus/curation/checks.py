@@ -11,13 +11,11 @@ from dataclasses import dataclass
 
 from ..problems import Problem
 from ..records import dates
+from ..records.kinds import DERIVATION
 from ..records.models import Capture, Document, Quote, Record
 from ..records.refs import PREFIX_KIND, raw_references, referenced_ids, references
 from .nearest import Suggester, closest_text
 from .reader import CaptureFile, Entry
-
-#: relations along which a document descends from another: these may not form a cycle
-DERIVATION = {"relays", "copies", "translates", "reports_on", "describes", "comments_on", "replies_to", "part_of"}
 
 
 @dataclass(slots=True)

@@ -11,8 +11,10 @@ It never explains a problem: at the first sign of one (any file or schema proble
 rule that would fire) it returns None, and the caller runs the detailed path, which
 finds and explains every problem. So a report is the same whichever path made it: the
 quick path only ever returns the report of a corpus with no problem at all. It covers
-the rules of ``rules.CHECKS`` named in ``COVERED``; should a rule be added there and
-not here, it returns None (tests/test_quick.py holds the two paths to one answer).
+the rules of ``rules.CHECKS`` named in ``COVERED`` (tests/test_quick.py fails should a
+rule be added there and not here). Records are checked as plain data (``records.plain``),
+so a clean corpus is validated without importing pydantic; the models are asked only about
+a record the plain check is not sure of, and decide.
 
 With a cache (``quick_report(root, cache)``), the facts of each record file are kept
 keyed on its content (``facts.FactsCache``), so re-validating after a change reads and
@@ -33,10 +35,9 @@ from itertools import repeat
 from pathlib import Path
 
 from ..problems import Report
-from ..records import dates
-from ..records.models import RECORD_TYPES
-from ..records.refs import referenced_ids
-from . import checks, quoting, reader, rules
+from ..records import dates, plain
+from ..records.kinds import DERIVATION, KINDS
+from . import quoting, reader
 from .facts import Facts, FactsCache, PackUnusable, facts_from_plain
 
 __all__ = ["COVERED", "Facts", "FactsCache", "Unclean", "facts_from_plain", "quick_report", "record_facts"]
@@ -74,64 +75,107 @@ def _ordinal(day) -> int | None:
     return None if day is None else day.toordinal()
 
 
-def record_facts(kind: str, records: list, file: str) -> Facts:
-    """The facts of one file's valid records; raises Unclean when a rule about a single
-    record (translation, status, segments, self-reference) would report a problem."""
-    from .checks import Located
-
-    located = [Located(record, reader.Entry(kind, None, file, 1, 1, i)) for i, record in enumerate(records)]
-    index = checks.Index({kind: located}, {})
-    if next(checks.check_translation(index), None) or next(checks.check_status(index), None):
-        raise Unclean
+def record_facts(kind: str, records: list[dict], file: str) -> Facts:
+    """The facts of one file's valid records (each the mapping its model accepted); raises
+    Unclean when a rule about a single record (translation, status, segments,
+    self-reference) would report a problem."""
+    fill = plain.defaults(kind)
+    if kind in ("quote", "document") and any(_mistranslated(kind, data) for data in records):
+        raise Unclean  # translation-language (checks.check_translation)
+    if kind in ("document", "event", "quote") and any(
+        data.get("status", fill.get("status")) != "current" and not data.get("status_reason") for data in records
+    ):
+        raise Unclean  # status-reason (checks.check_status)
+    named_by = plain.references(kind)
     facts = Facts()
     refs: dict[str, None] = {}  # only which ids are named counts, not how often
-    for record in records:
-        own = record.id
+    for data in records:
+        own = data["id"]
         facts.ids.append(own)
-        named = referenced_ids(record)
+        named = named_by(data)
         if own in named:
             raise Unclean  # self-reference
         refs.update(dict.fromkeys(named))
         if kind == "capture":
             ranges = []
-            for segment in record.segments:
-                if not segment.start <= segment.end <= record.characters:
+            for segment in data.get("segments", fill["segments"]):
+                start, end = segment["start"], segment["end"]
+                if not start <= end <= data["characters"]:
                     raise Unclean  # span-out-of-range
-                ranges.append((segment.start, segment.end))
+                ranges.append((start, end))
             ranges.sort()
             if any(s2 < e1 for (_, e1), (s2, _) in zip(ranges, ranges[1:], strict=False)):
                 raise Unclean  # segment-overlap
-            facts.captures += (own, record.file, record.sha256, record.bytes, record.characters)
+            facts.captures += (own, data["file"], data["sha256"], data["bytes"], data["characters"])
         elif kind == "document":
-            latest = _ordinal(dates.bounds(record.date)[1])
-            facts.documents += (own, record.capture, latest, record.kind == "reader_comment")
-            for relation in record.relations:
-                if relation.type in checks.DERIVATION:
-                    facts.edges += (own, relation.target)
+            latest = _ordinal(dates.bounds(data["date"])[1])
+            facts.documents += (own, data.get("capture", fill["capture"]), latest, data["kind"] == "reader_comment")
+            for relation in data.get("relations", fill["relations"]):
+                if relation["type"] in DERIVATION:
+                    facts.edges += (own, relation["target"])
         elif kind == "event":
-            facts.evidence.extend(record.evidence)
+            facts.evidence.extend(data["evidence"])
         elif kind == "quote":
-            earliest = None if record.date_note else _ordinal(dates.bounds(record.date)[0])
-            facts.quotes += (record.text, record.document, earliest, len(record.occurrences))
-            for o in record.occurrences:
-                facts.spans += (o.capture, o.start, o.end, o.document)
+            earliest = None if data.get("date_note", fill["date_note"]) else _ordinal(dates.bounds(data["date"])[0])
+            occurrences = data["occurrences"]
+            facts.quotes += (data["text"], data["document"], earliest, len(occurrences))
+            for o in occurrences:
+                facts.spans += (o["capture"], o["start"], o["end"], o["document"])
     facts.refs = list(refs)
     return facts
 
 
+def _mistranslated(kind: str, data: dict) -> bool:
+    """Whether checks.check_translation reports the record (a quote or a document)."""
+    original = data.get("original_language")
+    if kind == "quote":
+        via, translated = data.get("via_languages") or [], data["translated"]
+        if not translated and original is None and not via:
+            return False  # the common case: an untranslated quote
+    else:  # a document is a translation when it names its original language
+        via, translated = [], original is not None
+    if translated and original is None:
+        return True
+    if not translated and (original is not None or via):
+        return True
+    return original is not None and original == data["language"] and not via
+
+
 def _file_facts(kind: str, content: bytes, shown: str, digest: str) -> Facts:
     """Read one record file and check its records against their model, keeping facts only."""
-    from pydantic import ValidationError
-
     entries, problems = reader.read_records(kind, content, shown, digest)
     if problems:
         raise Unclean
+    records = [entry.data for entry in entries]
+    if not all(map(plain.accepts(kind), records)):
+        _models_accept(kind, records)  # the plain check was not sure: the model decides
+    return record_facts(kind, records, shown)
+
+
+def _models_accept(kind: str, records: list) -> None:
+    """Raise Unclean unless the model of ``kind`` accepts every record (this imports pydantic)."""
+    from pydantic import ValidationError
+
+    from ..records.models import RECORD_TYPES
+
     model = RECORD_TYPES[kind][0]
     try:
-        records = [model.model_validate(entry.data) for entry in entries]
+        for data in records:
+            model.model_validate(data)
     except ValidationError:
         raise Unclean from None
-    return record_facts(kind, records, shown)
+
+
+def _corpus_clean(content: bytes, shown: str) -> bool:
+    """Whether raw/corpus.yaml has no problem (the model is asked only when the plain check is not sure)."""
+    entry, problems = reader.read_corpus(content, shown)
+    if problems or entry is None:
+        return False
+    if plain.accepts("corpus")(entry.data):
+        return True
+    from .schema import check_corpus
+
+    return not check_corpus(content, shown)[1]
 
 
 def quick_report(root: str | os.PathLike, cache=None, settle=lambda: None) -> Report | None:
@@ -140,8 +184,6 @@ def quick_report(root: str | os.PathLike, cache=None, settle=lambda: None) -> Re
     ``cache`` (a FactsCache) keeps each record file's facts keyed on its content;
     ``settle`` is called after each record file read afresh (validate's collector pause).
     """
-    if frozenset(check.__name__ for check in rules.CHECKS) != COVERED:
-        return None  # a rule this path does not know: only the detailed path applies it
     try:
         return _quick(Path(root), cache, settle)
     except Unclean:
@@ -152,13 +194,11 @@ def quick_report(root: str | os.PathLike, cache=None, settle=lambda: None) -> Re
 
 
 def _quick(root: Path, cache, settle) -> Report:
-    from .schema import check_corpus as _check_corpus
-
     sources, problems = reader.scan(root)
     if problems:
         raise Unclean
     texts = [source for source in sources if source.role == "text"]
-    counts = {kind: 0 for kind in RECORD_TYPES}
+    counts = {kind: 0 for kind in KINDS}
     if cache is not None:
         cache.open(root)
     found: list[Facts] = []  # the facts of the files not in the cache's pack
@@ -168,7 +208,7 @@ def _quick(root: Path, cache, settle) -> Report:
             continue
         content = _read(source)
         if source.role == "corpus":
-            if _check_corpus(content, source.shown)[1]:
+            if not _corpus_clean(content, source.shown):
                 raise Unclean
             continue
         kind, digest = source.role, hashlib.sha256(content).hexdigest()

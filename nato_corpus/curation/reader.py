@@ -30,11 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from ..problems import Problem
-from ..records.models import RECORD_TYPES
+from ..records.kinds import KINDS
 from .yamlread import Refused, _parse, parse_yaml
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
-FOLDERS = {folder: kind for kind, (_, folder, _) in RECORD_TYPES.items()}
+FOLDERS = {folder: kind for kind, (folder, _) in KINDS.items()}
 CORPUS_FILE = "corpus.yaml"
 
 Path_ = tuple  # a path into a record: keys and list indices, as pydantic's error locations

@@ -21,13 +21,17 @@ import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from ..problems import Problem, Report
 from ..records import dates
-from ..records.models import RECORD_TYPES, Corpus, Record
-from . import checks, messages, reader, rules, schema
-from .checks import Located
+from ..records.kinds import KINDS
+from . import reader
+
+if TYPE_CHECKING:  # the models, and so pydantic, load only when a record must be explained or built
+    from ..records.models import Corpus, Record
+    from .checks import Located
 
 
 @dataclass
@@ -98,10 +102,13 @@ UNREAD = {"unreadable-file", "not-utf8", "file-too-large", "yaml-syntax", "yaml-
 
 
 def _check(root: Path, cache, collect) -> Checked:
+    from . import checks, rules, schema
+    from .checks import Located
+
     sources, problems = reader.scan(root)
     report = Report(problems=problems, source=root.as_posix())
     checked = Checked(report=report)
-    located: dict[str, list[Located]] = {kind: [] for kind in RECORD_TYPES}
+    located: dict[str, list[Located]] = {kind: [] for kind in KINDS}
     invalid: list[reader.Entry] = []  # failed their schema: their ids still exist for references
     # record type -> the bytes of its files that could not be read (None: not even the bytes)
     incomplete: dict[str, list[bytes | None]] = {}
@@ -111,7 +118,7 @@ def _check(root: Path, cache, collect) -> Checked:
             content = reader.read_file(source.path, source.shown, source.regular)
         except reader.Refused as refused:
             report.problems.append(refused.problem)
-            if source.role in RECORD_TYPES:
+            if source.role in KINDS:
                 incomplete.setdefault(source.role, []).append(None)
             continue
         digest = hashlib.sha256(content).hexdigest()
@@ -186,29 +193,30 @@ def fingerprint() -> str:
     return cache.fingerprint_of(_validating_modules())
 
 
-def _validating_modules() -> list:
-    import sys
-
-    from .. import problems
-    from ..records import grades, models, refs
-    from . import facts, quick, quoting, scalars, workbench_checks, yamlread
-
+def _validating_modules() -> list[str]:
+    """The modules whose source decides a file's results, by name (found, not imported: no pydantic)."""
     return [
-        reader,
-        yamlread,
-        scalars,
-        schema,
-        messages,
-        models,
-        dates,
-        grades,
-        refs,
-        checks,
-        workbench_checks,
-        rules,
-        quick,
-        facts,
-        quoting,
-        problems,
-        sys.modules[__name__],
+        f"nato_corpus.{name}"
+        for name in (
+            "curation.reader",
+            "curation.yamlread",
+            "curation.scalars",
+            "curation.schema",
+            "curation.messages",
+            "records.models",
+            "records.kinds",
+            "records.plain",
+            "records._shapes",
+            "records.dates",
+            "records.grades",
+            "records.refs",
+            "curation.checks",
+            "curation.workbench_checks",
+            "curation.rules",
+            "curation.quick",
+            "curation.facts",
+            "curation.quoting",
+            "problems",
+            "curation.validate",
+        )
     ]

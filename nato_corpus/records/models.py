@@ -13,15 +13,15 @@ can only name an actor.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
 from . import dates
 from .grades import CREDIBILITY, RELIABILITY, CredibilityGrade, ReliabilityGrade, scale_text
+from .kinds import CHECKED_STATUSES, KINDS
+from .plain import http_url
 
 SLUG = r"[a-z0-9]+(?:[-_.][a-z0-9]+)*"
 
@@ -38,13 +38,8 @@ EventId = _id("event")
 QuoteId = _id("quote")
 
 
-#: any white space: the same characters as str.isspace (tests/test_models.py checks every one)
-_SPACE = re.compile(r"\s")
-
-
 def _url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or _SPACE.search(value):
+    if not http_url(value):
         raise PydanticCustomError(
             "invalid_url", "must be an absolute http(s) URL with no spaces, like https://example.org/page"
         )
@@ -199,9 +194,6 @@ class Relation(Record):
 
 
 # --- verification: how far a record was checked against its original
-
-#: statuses that claim a comparison with a copy, and so must name it in checked_against
-CHECKED_STATUSES = frozenset({"verified", "partly-verified", "contradicted"})
 
 VerificationStatus = Literal["verified", "partly-verified", "relay-only", "contradicted", "not-checkable"]
 
@@ -451,10 +443,13 @@ class Corpus(Record):
 
 
 #: type name -> (model, raw/ folder, id prefix)
+_MODELS: dict[str, type[Record]] = {
+    "capture": Capture,
+    "actor": Actor,
+    "document": Document,
+    "event": Event,
+    "quote": Quote,
+}
 RECORD_TYPES: dict[str, tuple[type[Record], str, str]] = {
-    "capture": (Capture, "captures", "capture"),
-    "actor": (Actor, "actors", "actor"),
-    "document": (Document, "documents", "doc"),
-    "event": (Event, "events", "event"),
-    "quote": (Quote, "quotes", "quote"),
+    kind: (_MODELS[kind], folder, prefix) for kind, (folder, prefix) in KINDS.items()
 }
