@@ -336,6 +336,57 @@ def test_no_single_fault_anywhere_in_a_real_record_gets_a_yes_the_model_refuses(
     assert tried > 200 and refused > tried // 2
 
 
+URL_PIECES = st.sampled_from(
+    [
+        "http",
+        "https",
+        "HTTP",
+        "ftp",
+        ":",
+        "//",
+        "/",
+        "?",
+        "#",
+        "[",
+        "]",
+        "@",
+        ".",
+        "-",
+        ":80",
+        "a",
+        "Z",
+        "0",
+        " ",
+        "\t",
+        "\n",
+        "\x7f",
+        "é",
+        "%20",
+        "ｆ",
+        "\u2100",
+        "example.org",
+    ]
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(URL_PIECES, max_size=8).map("".join) | st.text(max_size=12))
+def test_the_quick_answer_for_urls_is_urlsplits(value: str):
+    """http_url's pattern for the common case gives urlsplit's answer (and where urlsplit raises, so does it)."""
+    try:
+        expected = plain._split_url(value)
+    except ValueError:
+        with pytest.raises(ValueError):
+            plain.http_url(value)
+        return
+    assert plain.http_url(value) == expected
+    for prefix in ("http://", "https://"):  # the pattern's own ground
+        try:
+            assert plain.http_url(prefix + value) == plain._split_url(prefix + value)
+        except ValueError:
+            assert plain._PLAIN_URL.fullmatch(prefix + value) is None
+
+
 def test_a_verification_that_names_no_copy_is_not_accepted():
     """The model's own validator, repeated: a 'verified' record must name what it was checked against."""
     verification = {"status": "verified", "checked_on": "2024-01-02", "rationale": "Compared."}

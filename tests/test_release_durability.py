@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nato_corpus.release import build as build_module
 
@@ -77,3 +79,15 @@ def test_the_real_syncfs_writes_the_release(tmp_path):
     """Where the system has syncfs, the real call succeeds and the release holds every file."""
     build_module._write_release(tmp_path, "1.0.0", FILES)
     assert _written(tmp_path / "1.0.0") == FILES
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["a", "b", "site", "a.b", "-", "x y"]), min_size=1, max_size=4), max_size=6))
+def test_the_folders_of_a_release_are_every_parent_of_its_files(parts):
+    """The folders made for a release are exactly the parents of its files' paths, each after its own parent."""
+    names = ["/".join(p) for p in parts]
+    expected = {str(parent) for name in names for parent in Path(name).parents} - {"."}
+    found = build_module._folders(names)
+    assert found == expected
+    ordered = sorted(found)
+    assert all(ordered.index(f.rpartition("/")[0]) < ordered.index(f) for f in ordered if "/" in f)

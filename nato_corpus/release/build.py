@@ -268,10 +268,10 @@ def _write_release(dist: Path, version: str, files: Mapping[str, bytes]) -> None
     tmp = dist / f".tmp-{version}-{os.getpid()}-{secrets.token_hex(4)}"
     tmp.mkdir()
     try:
-        # every folder of the release, parents too (each holds the entries of the next)
-        folders = sorted({tmp / parent for name in files for parent in Path(name).parents})
+        # every folder of the release, parents too (each holds the entries of the next), parents first
+        folders = [tmp, *(tmp / folder for folder in sorted(_folders(files)))]
         for folder in folders:
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(exist_ok=True)
         syncfs = _syncfs()
         if syncfs is not None:
             for name, data in files.items():
@@ -294,6 +294,17 @@ def _write_release(dist: Path, version: str, files: Mapping[str, bytes]) -> None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _folders(names) -> set[str]:
+    """Every folder the release paths ``names`` ("site/quotes/a.html") lie in, their parents too."""
+    found: set[str] = set()
+    for name in names:
+        folder = name.rpartition("/")[0]
+        while folder and folder not in found:
+            found.add(folder)
+            folder = folder.rpartition("/")[0]
+    return found
 
 
 def _alive(pid: int) -> bool:
