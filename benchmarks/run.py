@@ -553,17 +553,15 @@ WHY = {
     "validate raw/": (
         "The floor is libyaml's parser alone (PyYAML's C event parser, each event made a Python object). "
         "Validation reads the same files with libyaml driven from C (curation/_yamlc.c, faster than the floor's "
-        "own event objects), then checks every record with pydantic (about a quarter of the time at 10k), takes "
-        "its facts and runs the cross-record checks as set operations over columns; importing pydantic and the "
-        "models costs about 0.4 s, which weighs most at the smaller sizes. Would move it: a clean corpus proven "
-        "clean without pydantic (facts checked by a second validator proven equal to the models), pydantic "
-        "imported only to explain a problem."
+        "own event objects), checks every record as plain data against the models' shapes (records/plain.py; "
+        "pydantic is not imported unless a record needs its model), takes its facts and runs the cross-record "
+        "checks as set operations over columns, and looks for every quotation in its capture's quotation marks."
     ),
     "re-validate, 1 file changed (cache)": (
-        "Every file is read and hashed (the floor); on top come importing pydantic and the models, validating "
-        "the changed file again and reading the index of the pack of cached facts. The change keeps the file's "
-        "facts (ids, references, date bounds, spans), so the corpus's facts are those a clean run checked and "
-        "the cross-record rules are not run again; only the changed quotations' words are looked for."
+        "Every file is read and hashed (the floor); on top come checking the changed file again (as plain data, "
+        "no pydantic) and reading the index of the pack of cached facts. The change keeps the file's facts "
+        "(ids, references, date bounds, spans), so the corpus's facts are those a clean run checked and the "
+        "cross-record rules are not run again; only the changed quotations' words are looked for."
     ),
     "re-validate, 1 file's dates changed (cache)": (
         "As above, and since the file's facts changed, the pack's columns are opened (JSON: every quotation's "
@@ -601,7 +599,7 @@ WHY = {
     "growth": (
         "A clean corpus is validated from compact facts, not records, and capture texts are read one at a time, "
         "so what is kept per quotation is its text, ids and spans; the YAML of each file is still assembled "
-        "into Python values and checked with pydantic before its facts are taken."
+        "into Python values and checked as plain data before its facts are taken."
     ),
 }
 
