@@ -135,6 +135,8 @@ ODD_VALUES = (
     "relay-only",
     "0" * 64,
     "a.txt",
+    "\ud800",  # a lone surrogate: a Python str, yet not text pydantic accepts
+    "actor:a\udfff",
     [],
     ["x"],
     {},
@@ -261,6 +263,7 @@ def _edges(node: tuple, current) -> list:
         found += ["x" * max(least - 1, 0)]
         if isinstance(current, str):
             found += [current + "\n", "\n" + current, " " + current, current + " ", current.upper(), current[:-1]]
+            found += [current + "\ud800"]
     elif tag == "int":
         found += [(node[1] or 0) - 1, True, float(current or 0), str(current)]
     elif tag == "lit":

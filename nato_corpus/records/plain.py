@@ -26,6 +26,8 @@ from . import dates
 from ._shapes import KINDS, MODELS, REFERENCES
 from .kinds import CHECKED_STATUSES
 
+#: a lone surrogate: Python strings may hold one, pydantic refuses them ("string_unicode")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 #: any white space: the same characters as str.isspace (tests/test_models.py checks every one)
 _SPACE = re.compile(r"\s")
 
@@ -112,14 +114,17 @@ def _node(node: tuple) -> Callable[[Any], bool]:
         _, least, pattern, name = node
         if pattern is None and name is None:
             if not least:
-                return lambda value: type(value) is str
-            return lambda value: type(value) is str and len(value) >= least
+                return lambda value: type(value) is str and (value.isascii() or _SURROGATE.search(value) is None)
+            return lambda value: (
+                type(value) is str and len(value) >= least and (value.isascii() or _SURROGATE.search(value) is None)
+            )
         match = re.compile(pattern).fullmatch if pattern is not None else None  # the whole value, as the models
         verify = _VALUE_CHECKS[name] if name is not None else None
 
         def text(value: Any) -> bool:
             return (
                 type(value) is str
+                and (value.isascii() or _SURROGATE.search(value) is None)
                 and len(value) >= least
                 and (match is None or match(value) is not None)
                 and (verify is None or verify(value))
