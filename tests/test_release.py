@@ -252,6 +252,50 @@ def test_a_build_killed_midway_leaves_dist_as_it_was(raw, tmp_path, monkeypatch)
     assert build(raw, dist).status == "built"
 
 
+@pytest.mark.parametrize("error", [RuntimeError("the card failed"), KeyboardInterrupt()])
+@pytest.mark.parametrize("dist_exists", [True, False])
+def test_a_build_that_fails_after_files_were_written_leaves_nothing(raw, tmp_path, monkeypatch, error, dist_exists):
+    """Files are written while the release is made: a failure late in the making (the card) removes them,
+    and the dist/ folder too when the build made it."""
+    from nato_corpus.release import package
+
+    dist = tmp_path / "dist"
+    if dist_exists:
+        dist.mkdir()
+        (dist / "keep.txt").write_text("unrelated", encoding="utf-8")
+    before = snapshot(dist) if dist_exists else None
+    written_before_the_card = []
+
+    def failing_card(release):
+        (staged,) = [p for p in dist.iterdir() if p.name.startswith(".tmp-")]
+        written_before_the_card.append(staged.exists())
+        raise error
+
+    monkeypatch.setattr(package._card, "render_card", failing_card)
+    with pytest.raises(type(error)):
+        build(raw, dist)
+    assert written_before_the_card == [True]
+    if dist_exists:
+        assert snapshot(dist) == before
+        assert sorted(p.name for p in dist.iterdir()) == ["keep.txt"]
+    else:
+        assert not dist.exists()
+
+
+def test_every_file_is_handed_on_as_it_is_made_with_the_bytes_released(raw, tmp_path):
+    """render_release's on_file sees each file of the release once, with its bytes, the tables first
+    and the descriptor last; the build publishes the same bytes."""
+    from nato_corpus.curation.validate import check_raw
+    from nato_corpus.release.package import render_release
+
+    seen: list[tuple[str, bytes]] = []
+    files = render_release(check_raw(raw), dist_dir=tmp_path / "none", on_file=lambda *item: seen.append(item))
+    assert dict(seen) == files and len(seen) == len(files)
+    assert seen[0][0].startswith("data/") and seen[-1][0] == layout.DESCRIPTOR
+    build(raw, tmp_path / "dist")
+    assert snapshot(tmp_path / "dist" / VERSION) == files
+
+
 def test_leftovers_of_a_killed_build_are_removed(raw, tmp_path):
     """A temporary folder left by a dead build is removed by the next build, which succeeds."""
     dist = tmp_path / "dist"

@@ -12,11 +12,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import queue
 import re
 import secrets
 import shutil
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,19 +82,42 @@ def build(
     target = dist / version
     if dist.is_dir():
         remove_stale(dist)
+    staging, made = None, not dist.exists()
     try:
         if not target.exists():  # a new version: its notes must say what it changes
             notes.refuse_unchanged(raw_dir, dist, checked.corpus)
-        files = render_release(checked, dist_dir=dist)
-    except layout.FormatError as exc:  # dist/index.json or an earlier release is not usable
-        raise errors.UsageError(
-            f"cannot build into {dist}: {exc}; restore it from version control or remove it"
-        ) from None
+            if not check:  # its files are written while the rest are made, then published or discarded
+                dist.mkdir(parents=True, exist_ok=True)
+                staging = _Staging(dist, version)
+        try:
+            files = render_release(checked, dist_dir=dist, on_file=staging.add if staging else None)
+        except layout.FormatError as exc:  # dist/index.json or an earlier release is not usable
+            raise errors.UsageError(
+                f"cannot build into {dist}: {exc}; restore it from version control or remove it"
+            ) from None
+        if check:
+            differences = _compare(files, target)
+            return BuildResult(
+                version, target, "checked", differences, _writer_mismatch(target) if differences else None
+            )
+        status = _publish(files, staging, raw_dir, dist, version)
+    except BaseException:
+        if staging is not None:
+            staging.discard()
+            if made:  # nothing is left of a build that failed, not even the dist/ folder it made
+                with contextlib.suppress(OSError):
+                    dist.rmdir()
+        raise
+    layout.write_index(dist, layout.with_version(_index(dist), version, layout.sha256_bytes(files[DESCRIPTOR])))
+    _, left = project.write_project_files(dist, _project_folder(raw_dir, dist))
+    return BuildResult(version, target, status, left_alone=left)
 
-    if check:
-        differences = _compare(files, target)
-        return BuildResult(version, target, "checked", differences, _writer_mismatch(target) if differences else None)
 
+def _publish(
+    files: Mapping[str, bytes], staging: _Staging | None, raw_dir, dist: Path, version: str
+) -> Literal["built", "unchanged"]:
+    """Publish the rendered release (its files staged already, or not) unless it is refused."""
+    target = dist / version
     if len(files[DESCRIPTOR]) > layout.METADATA_CAP:
         raise errors.UsageError(
             f"the release's {DESCRIPTOR} would weigh {len(files[DESCRIPTOR]):,} bytes, more than the "
@@ -99,31 +125,30 @@ def build(
             "needs its file list kept outside the descriptor, which this version of nato-corpus does not do"
         )
     descriptor_sha256 = layout.sha256_bytes(files[DESCRIPTOR])
-    if target.exists():
+    if target.exists():  # released before this build, or by a concurrent build meanwhile
+        if staging is not None:
+            staging.discard()
         _refuse_if_different(files, target, raw_dir)
-        status: Literal["built", "unchanged"] = "unchanged"
-    else:
-        pinned = layout.pin(_index(dist), version)
-        if pinned and pinned != descriptor_sha256:
-            raise errors.ReleaseExists(
-                _exists_message(
-                    version,
-                    raw_dir,
-                    f"{INDEX} pins datapackage.json {pinned}, this build gives {descriptor_sha256}",
-                )
+        return "unchanged"
+    pinned = layout.pin(_index(dist), version)
+    if pinned and pinned != descriptor_sha256:
+        raise errors.ReleaseExists(
+            _exists_message(
+                version, raw_dir, f"{INDEX} pins datapackage.json {pinned}, this build gives {descriptor_sha256}"
             )
-        dist.mkdir(parents=True, exist_ok=True)
-        try:
+        )
+    dist.mkdir(parents=True, exist_ok=True)
+    try:
+        if staging is None:
             _write_release(dist, version, files)
-            status = "built"
-        except OSError:
-            if not target.exists():
-                raise
-            _refuse_if_different(files, target, raw_dir)  # a concurrent build got there first
-            status = "unchanged"
-    layout.write_index(dist, layout.with_version(_index(dist), version, descriptor_sha256))
-    _, left = project.write_project_files(dist, _project_folder(raw_dir, dist))
-    return BuildResult(version, target, status, left_alone=left)
+        else:
+            staging.publish()
+    except OSError:
+        if not target.exists():
+            raise
+        _refuse_if_different(files, target, raw_dir)  # a concurrent build got there first
+        return "unchanged"
+    return "built"
 
 
 def _index(dist: Path) -> dict:
@@ -257,43 +282,97 @@ def _fsync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
-def _write_release(dist: Path, version: str, files: Mapping[str, bytes]) -> None:
-    """Write a release to a temporary folder beside its place, then rename it into place.
+class _Staging:
+    """A release's temporary folder beside its place, filled by one writer thread.
 
-    Every byte is on disk before the release's name appears. Where the system has
-    syncfs (Linux) the files are written and the file system is then flushed once;
-    elsewhere each file is flushed as it is written (by _WRITERS threads) and then each
-    folder. The rename is flushed too.
+    ``add`` queues a file and returns at once: the files are written while the rest of
+    the release is made. ``publish`` waits for the last file, flushes every byte to disk
+    and renames the folder into place; ``discard`` (or any error) removes the folder.
+    Where the system has syncfs (Linux) the file system is flushed once; elsewhere each
+    file is flushed (by _WRITERS threads) and then each folder. The rename is flushed too.
     """
-    tmp = dist / f".tmp-{version}-{os.getpid()}-{secrets.token_hex(4)}"
-    tmp.mkdir()
-    try:
-        # every folder of the release, parents too (each holds the entries of the next), parents first
-        folders = [tmp, *(tmp / folder for folder in sorted(_folders(files)))]
-        for folder in folders:
-            folder.mkdir(exist_ok=True)
-        syncfs = _syncfs()
-        if syncfs is not None:
-            for name, data in files.items():
-                _write_file(tmp / name, data)
-        if syncfs is None or not _flush_file_system(syncfs, tmp):
-            from concurrent.futures import ThreadPoolExecutor
 
-            written = syncfs is not None  # the kernel had no syncfs after all: flush what is written
-            pool = ThreadPoolExecutor(max_workers=_WRITERS, thread_name_prefix="nato-corpus-write")
+    def __init__(self, dist: Path, version: str) -> None:
+        self.dist, self.version = dist, version
+        self.tmp = dist / f".tmp-{version}-{os.getpid()}-{secrets.token_hex(4)}"
+        self.tmp.mkdir()
+        self._names: list[str] = []
+        self._folders: set[str] = set()
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._error: BaseException | None = None
+        self._stop = False
+        self._thread = threading.Thread(target=self._write, name="nato-corpus-write", daemon=True)
+        self._thread.start()
+
+    def add(self, name: str, data: bytes) -> None:
+        self._queue.put((name, data))
+
+    def _write(self) -> None:
+        while (item := self._queue.get()) is not None:
+            if self._error is not None or self._stop:
+                continue  # drain the queue; publish() raises the error
+            name, data = item
             try:
-                flush = lambda item: _write_file(tmp / item[0], None if written else item[1], flush=True)
-                for _ in pool.map(flush, files.items()):
-                    pass  # raises the first error of any file
-            finally:
-                pool.shutdown(wait=True, cancel_futures=True)  # no thread writes once this returns
-            for folder in folders:
-                _fsync_folder(folder)
-        os.rename(tmp, dist / version)
-        _fsync_folder(dist)
+                folder = name.rpartition("/")[0]
+                if folder and folder not in self._folders:
+                    (self.tmp / folder).mkdir(parents=True, exist_ok=True)
+                    self._folders |= _folders([name])
+                _write_file(self.tmp / name, data)
+                self._names.append(name)
+            except BaseException as exc:  # an interrupt inside a write too: the build re-raises it
+                self._error = exc
+
+    def _join(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+    def publish(self) -> None:
+        """Wait for every queued file, flush them to disk, then rename the folder into place."""
+        try:
+            self._join()
+            if self._error is not None:
+                raise self._error
+            names = list(dict.fromkeys(self._names))
+            folders = [self.tmp, *(self.tmp / folder for folder in sorted(self._folders))]
+            syncfs = _syncfs()
+            if syncfs is None or not _flush_file_system(syncfs, self.tmp):
+                from concurrent.futures import ThreadPoolExecutor
+
+                pool = ThreadPoolExecutor(max_workers=_WRITERS, thread_name_prefix="nato-corpus-write")
+                try:
+                    for _ in pool.map(lambda name: _write_file(self.tmp / name, None, flush=True), names):
+                        pass  # raises the first error of any file
+                finally:
+                    pool.shutdown(wait=True, cancel_futures=True)  # no thread writes once this returns
+                for folder in folders:
+                    _fsync_folder(folder)
+            os.rename(self.tmp, self.dist / self.version)
+            _fsync_folder(self.dist)
+        except BaseException:
+            self.discard()
+            raise
+
+    def discard(self) -> None:
+        """Stop writing and remove the temporary folder."""
+        self._stop = True
+        self._join()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _write_release(dist: Path, version: str, files: Mapping[str, bytes]) -> None:
+    """Write a release to a temporary folder beside its place, then rename it into place (see _Staging).
+
+    Every byte is on disk before the release's name appears.
+    """
+    staging = _Staging(dist, version)
+    try:
+        for name, data in files.items():
+            staging.add(name, data)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        staging.discard()
         raise
+    staging.publish()
 
 
 def _folders(names) -> set[str]:

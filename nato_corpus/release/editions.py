@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from . import layout
 
@@ -53,13 +53,19 @@ def view_resource(name: str, table, licenses: list[dict]) -> tuple[str, bytes, d
 
 
 def other_files(
-    tables: Mapping, base: dict, parquet: Mapping[str, bytes], captures: Mapping[str, str]
+    tables: Mapping,
+    base: dict,
+    parquet: Mapping[str, bytes],
+    captures: Mapping[str, str],
+    on_file: Callable[[str, bytes], object] | None = None,
 ) -> dict[str, bytes]:
     """CSV edition, site, annotations, provenance, Croissant and schema.org files of a release.
 
     ``tables`` are the published tables and views by name, ``base`` the descriptor
     without ``x_files``, ``parquet`` the data files' bytes by release path, and
     ``captures`` each capture's full text by capture id (for excerpts and anchors).
+    ``on_file(path, data)``, if given, is called for each file as soon as its part of
+    the release is made (the build writes it while the next part is made).
     """
     from .exports import csv_edition
     from .site import render_site
@@ -68,10 +74,18 @@ def other_files(
     tables = dict(tables)
     base = copy.deepcopy(base)  # an edition may adapt the schemas it copies; the release's stay as they are
     files: dict[str, bytes] = {}
-    files.update(csv_edition(tables, base))
-    files.update(render_site(tables, base, dict(captures)))
-    files.update(annotations(tables, base, dict(captures)))
-    files.update(provenance(tables, base))
-    files.update(croissant(tables, base, dict(parquet)))
-    files.update(dataset_jsonld(base, tables))
+    parts = (
+        lambda: csv_edition(tables, base),
+        lambda: render_site(tables, base, dict(captures)),
+        lambda: annotations(tables, base, dict(captures)),
+        lambda: provenance(tables, base),
+        lambda: croissant(tables, base, dict(parquet)),
+        lambda: dataset_jsonld(base, tables),
+    )
+    for make in parts:  # in this order: an edition may adapt ``base`` for those after it
+        part = make()
+        files.update(part)
+        if on_file is not None:
+            for name, data in part.items():
+                on_file(name, data)
     return dict(sorted(files.items()))

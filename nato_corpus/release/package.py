@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,43 +36,57 @@ def parquet_bytes(table, spec: TableSpec) -> bytes:
     return buffer.getvalue()
 
 
-def render_release(checked, *, dist_dir: str | os.PathLike = "dist") -> dict[str, bytes]:
+def render_release(
+    checked,
+    *,
+    dist_dir: str | os.PathLike = "dist",
+    on_file: Callable[[str, bytes], object] | None = None,
+) -> dict[str, bytes]:
     """Every file of the release that ``checked`` (from ``validation.check_raw``) builds.
 
     Returns {path inside the release: bytes}, descriptor last. The changelog compares
-    with the newest release in ``dist_dir`` older than this version.
+    with the newest release in ``dist_dir`` older than this version. ``on_file(path,
+    data)``, if given, is called for each file as soon as it is made: the build writes
+    the files while the rest are made.
     """
     from . import tables
+
+    files: dict[str, bytes] = {}
+
+    def add(path: str, data: bytes) -> None:
+        files[path] = data
+        if on_file is not None:
+            on_file(path, data)
 
     corpus = checked.corpus
     records = checked.records
     texts = {name: capture.text for name, capture in checked.captures.items()}
     built = tables.build_tables(records, texts)
-    files: dict[str, bytes] = {}
     resources = []
     for spec in tables.SPECS:
         data = parquet_bytes(built[spec.name], spec)
         path = f"data/{spec.name}.parquet"
-        files[path] = data
+        add(path, data)
         resources.append(_resource(spec, path, data, corpus))
     joined = editions.view_tables(built)
     for name, table in joined.items():
         path, data, resource = editions.view_resource(name, table, _licenses(corpus))
-        files[path] = data
+        add(path, data)
         resources.append(resource)
 
     previous, change = diff.changes_since(Path(dist_dir), corpus.version, records)
     found = changes.rows(change)  # data/changes.parquet: the changes as a table, in every edition
     path, data, resource = changes.resource(previous, found, _licenses(corpus))
-    files[path], joined[changes.NAME] = data, changes.table(found)
+    add(path, data)
+    joined[changes.NAME] = changes.table(found)
     resources.append(resource)
     changelog = diff.changelog_entry(corpus, previous, change, records)
     citation = _citation(corpus)
-    files[TIMELINE] = timeline.timeline_svg(records).encode("utf-8")
+    add(TIMELINE, timeline.timeline_svg(records).encode("utf-8"))
     base = _descriptor(corpus, records, resources, {}, changelog, citation, pinned=())
     captures = {c.id: checked.captures[c.file].text for c in records.get("capture", []) if c.file in checked.captures}
     parquet = {name: data for name, data in files.items() if name.startswith("data/")}
-    files.update(editions.other_files({**built, **joined}, base, parquet, captures))
+    files.update(editions.other_files({**built, **joined}, base, parquet, captures, on_file))
     release = _card.Release(  # the card comes last of the files so that it can pin the others
         corpus=corpus,
         records=records,
@@ -85,10 +99,10 @@ def render_release(checked, *, dist_dir: str | os.PathLike = "dist") -> dict[str
         authors=tuple(_authors(corpus)),
         sources=tuple(_sources(records)),
     )
-    files[CARD] = _card.render_card(release).encode("utf-8")
+    add(CARD, _card.render_card(release).encode("utf-8"))
     pinned = [name for name in files if not name.startswith("data/")]
     descriptor = _descriptor(corpus, records, resources, files, changelog, citation, pinned=pinned)
-    files[DESCRIPTOR] = layout.json_bytes(descriptor)
+    add(DESCRIPTOR, layout.json_bytes(descriptor))
     return files
 
 
