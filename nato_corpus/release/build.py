@@ -84,12 +84,12 @@ def build(
         remove_stale(dist)
     staging, made = None, not dist.exists()
     try:
-        if not target.exists():  # a new version: its notes must say what it changes
-            notes.refuse_unchanged(raw_dir, dist, checked.corpus)
-            if not check:  # its files are written while the rest are made, then published or discarded
-                dist.mkdir(parents=True, exist_ok=True)
-                staging = _Staging(dist, version)
         try:
+            if not target.exists():  # a new version: its notes must say what it changes
+                notes.refuse_unchanged(raw_dir, dist, checked.corpus)
+                if not check:  # its files are written while the rest are made, then published or discarded
+                    dist.mkdir(parents=True, exist_ok=True)
+                    staging = _Staging(dist, version)
             files = render_release(checked, dist_dir=dist, on_file=staging.add if staging else None)
         except layout.FormatError as exc:  # dist/index.json or an earlier release is not usable
             raise errors.UsageError(

@@ -10,7 +10,7 @@ import copy
 import io
 from collections.abc import Callable, Mapping
 
-from . import layout
+from . import _parts, layout
 
 #: the views published as tables (data/<name>.parquet and csv/<name>.csv)
 VIEW_ORDER = ("quotations", "actor_summary")
@@ -58,6 +58,7 @@ def other_files(
     parquet: Mapping[str, bytes],
     captures: Mapping[str, str],
     on_file: Callable[[str, bytes], object] | None = None,
+    worker: _parts.Worker | None = None,
 ) -> dict[str, bytes]:
     """CSV edition, site, annotations, provenance, Croissant and schema.org files of a release.
 
@@ -65,27 +66,36 @@ def other_files(
     without ``x_files``, ``parquet`` the data files' bytes by release path, and
     ``captures`` each capture's full text by capture id (for excerpts and anchors).
     ``on_file(path, data)``, if given, is called for each file as soon as its part of
-    the release is made (the build writes it while the next part is made).
+    the release is made (the build writes it while the next part is made); with a
+    ``worker`` (see ``_parts``) the site is made there, and its files are handed to
+    ``on_file`` from another thread as they arrive.
     """
     from .exports import csv_edition
     from .site import render_site
     from .standards import annotations, croissant, dataset_jsonld, provenance
 
     tables = dict(tables)
-    base = copy.deepcopy(base)  # an edition may adapt the schemas it copies; the release's stay as they are
     files: dict[str, bytes] = {}
+    # each part has its own copy of the descriptor (one may adapt the schemas it copies):
+    # the parts are independent of each other and of the order they are made in
+    if worker is not None:
+        worker.start("site", tables, copy.deepcopy(base), dict(captures), on_file)
     parts = (
-        lambda: csv_edition(tables, base),
-        lambda: render_site(tables, base, dict(captures)),
-        lambda: annotations(tables, base, dict(captures)),
-        lambda: provenance(tables, base),
-        lambda: croissant(tables, base, dict(parquet)),
-        lambda: dataset_jsonld(base, tables),
+        lambda: csv_edition(tables, copy.deepcopy(base)),
+        None if worker is not None else lambda: render_site(tables, copy.deepcopy(base), dict(captures)),
+        lambda: annotations(tables, copy.deepcopy(base), dict(captures)),
+        lambda: provenance(tables, copy.deepcopy(base)),
+        lambda: croissant(tables, copy.deepcopy(base), dict(parquet)),
+        lambda: dataset_jsonld(copy.deepcopy(base), tables),
     )
-    for make in parts:  # in this order: an edition may adapt ``base`` for those after it
+    for make in parts:
+        if make is None:
+            continue
         part = make()
         files.update(part)
         if on_file is not None:
             for name, data in part.items():
                 on_file(name, data)
+    if worker is not None:
+        files.update(worker.result())
     return dict(sorted(files.items()))

@@ -49,6 +49,22 @@ def render_release(
     data)``, if given, is called for each file as soon as it is made: the build writes
     the files while the rest are made.
     """
+    from . import _parts
+
+    worker = None
+    if _parts.worth_a_worker(len(checked.records.get("quote", ()))):
+        try:  # started now, it imports while this process makes the tables
+            worker = _parts.Worker()
+        except OSError:  # no second Python here (an embedded interpreter): all in this process
+            worker = None
+    try:
+        return _render(checked, Path(dist_dir), on_file, worker)
+    finally:
+        if worker is not None:
+            worker.stop()
+
+
+def _render(checked, dist_dir: Path, on_file, worker) -> dict[str, bytes]:
     from . import tables
 
     files: dict[str, bytes] = {}
@@ -74,7 +90,7 @@ def render_release(
         add(path, data)
         resources.append(resource)
 
-    previous, change = diff.changes_since(Path(dist_dir), corpus.version, records)
+    previous, change = diff.changes_since(dist_dir, corpus.version, records)
     found = changes.rows(change)  # data/changes.parquet: the changes as a table, in every edition
     path, data, resource = changes.resource(previous, found, _licenses(corpus))
     add(path, data)
@@ -86,7 +102,7 @@ def render_release(
     base = _descriptor(corpus, records, resources, {}, changelog, citation, pinned=())
     captures = {c.id: checked.captures[c.file].text for c in records.get("capture", []) if c.file in checked.captures}
     parquet = {name: data for name, data in files.items() if name.startswith("data/")}
-    files.update(editions.other_files({**built, **joined}, base, parquet, captures, on_file))
+    files.update(editions.other_files({**built, **joined}, base, parquet, captures, on_file, worker))
     release = _card.Release(  # the card comes last of the files so that it can pin the others
         corpus=corpus,
         records=records,

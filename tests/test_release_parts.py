@@ -1,0 +1,133 @@
+"""The site made in a second process: the same bytes as made here, its errors raised here, no child left."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate import generate
+from nato_corpus.curation.validate import check_raw
+from nato_corpus.release import _parts, build, package
+from nato_corpus.release.site.corpus import SiteDataError
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Path:
+    raw = tmp_path_factory.mktemp("parts") / "raw"
+    generate(raw, 120, seed=5)
+    return raw
+
+
+@pytest.fixture(scope="module")
+def checked(generated):
+    return check_raw(generated)
+
+
+@pytest.fixture
+def workers(monkeypatch) -> list:
+    """Take the second process on any corpus, on any machine; the workers started are listed."""
+    started: list = []
+    real = _parts.Worker.__init__
+
+    def init(self):
+        real(self)
+        started.append(self)
+
+    monkeypatch.setattr(_parts, "SITE_WORKER_FROM", 0)
+    monkeypatch.setattr(_parts, "processors", lambda: 2)
+    monkeypatch.setattr(_parts.Worker, "__init__", init)
+    return started
+
+
+def test_the_site_made_in_a_second_process_is_the_same_bytes(checked, tmp_path, workers):
+    """Every file of a release is the same whether its site is made here or in a second process, and the
+    site's files are handed on as the others are."""
+    seen: dict[str, bytes] = {}
+    with_worker = package.render_release(checked, dist_dir=tmp_path, on_file=seen.__setitem__)
+    assert len(workers) == 1 and workers[0]._process.poll() is not None, "one child, and it has ended"
+    assert seen == with_worker
+    _parts.SITE_WORKER_FROM = 10**9
+    here = package.render_release(checked, dist_dir=tmp_path)
+    assert len(workers) == 1
+    assert list(with_worker) == list(here)
+    assert with_worker == here
+    assert sum(name.startswith("site/quotes/") for name in here) == 120
+
+
+def test_one_processor_or_a_small_corpus_makes_everything_here(monkeypatch):
+    monkeypatch.setattr(_parts, "processors", lambda: 1)
+    assert not _parts.worth_a_worker(10**6)
+    monkeypatch.setattr(_parts, "processors", lambda: 2)
+    assert not _parts.worth_a_worker(_parts.SITE_WORKER_FROM - 1)
+    assert _parts.worth_a_worker(_parts.SITE_WORKER_FROM)
+
+
+def test_an_error_the_child_meets_is_raised_here_with_its_message():
+    """Tables the site cannot be made from: the child's SiteDataError is raised here, message and all."""
+    worker = _parts.Worker()
+    worker.start("site", {}, {}, {})
+    with pytest.raises(SiteDataError, match="table 'quotes' is missing"):
+        worker.result()
+    assert worker._process.returncode == 1
+
+
+def test_an_unexpected_error_in_the_child_names_it():
+    worker = _parts.Worker()
+    worker.start("index", {}, {}, {})
+    with pytest.raises(RuntimeError, match="making the release's index failed: builtins.ValueError: no part"):
+        worker.result()
+
+
+def test_a_child_that_is_gone_before_it_answers_is_an_error_not_a_hang():
+    worker = _parts.Worker()
+    worker._process.kill()
+    worker._process.wait()
+    worker.start("site", {}, {}, {})
+    with pytest.raises(RuntimeError, match="stopped before it finished|ended with code"):
+        worker.result()
+
+
+@pytest.mark.parametrize(
+    "stream, message",
+    [
+        (b"X" + bytes(12), "not a frame"),
+        (_parts._HEAD.pack(b"F", 4, 10) + b"site" + b"short", "stopped before it finished"),
+        (b"F\x00", "stopped before it finished"),
+    ],
+    ids=["unknown-kind", "data-cut-short", "head-cut-short"],
+)
+def test_frames_that_are_not_whole_are_refused(stream, message):
+    with pytest.raises(RuntimeError, match=message):
+        _parts._read_frame(io.BytesIO(stream))
+
+
+def test_frames_read_back_as_written():
+    out = io.BytesIO()
+    _parts._write_frame(out, _parts._FILE, "site/é.html", b"<p>\n</p>")
+    _parts._write_frame(out, _parts._DONE)
+    out.seek(0)
+    assert _parts._read_frame(out) == (b"F", "site/é.html", b"<p>\n</p>")
+    assert _parts._read_frame(out) == (b"D", "", b"")
+
+
+@pytest.mark.parametrize("error", [RuntimeError("annotations failed"), KeyboardInterrupt()])
+def test_a_build_that_fails_while_the_child_works_stops_it_and_leaves_nothing(
+    generated, tmp_path, monkeypatch, workers, error
+):
+    """A failure here while the site is made there: the child is stopped, no release, no staging folder."""
+    raw = tmp_path / "raw"
+    shutil.copytree(generated, raw)
+    dist = tmp_path / "dist"
+    dist.mkdir()
+
+    def failing(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr("nato_corpus.release.standards.annotations", failing)
+    with pytest.raises(type(error)):
+        build.build(raw, dist)
+    assert len(workers) == 1 and workers[0]._process.poll() is not None
+    assert list(dist.iterdir()) == []
