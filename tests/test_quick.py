@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 from conftest import INVALID, apply_edits, load_case
 
 from benchmarks.generate import generate, plant_errors
-from nato_corpus.curation import quick, rules
+from nato_corpus.curation import facts, quick, rules
 from nato_corpus.curation.quick import FactsCache, quick_report
 from nato_corpus.curation.validate import check_raw, fingerprint, validate
 
@@ -258,7 +259,8 @@ def _read_pack(plain) -> tuple[dict, dict, dict]:
     from nato_corpus.curation import facts
 
     places, _, _, verified = facts._read_index({key: plain.get(key) for key in ("files", "facts", "texts", "verified")})
-    return places, facts._read_columns({key: plain.get(key) for key in ("strings", "columns")}, places), verified
+    stored = facts._encode_columns(plain["strings"], plain["columns"])
+    return places, facts._read_columns(stored, places), verified
 
 
 def _pack_of_one_quote(**change) -> dict:
@@ -285,7 +287,7 @@ def _pack_of_one_quote(**change) -> dict:
         {"files": {"d.quote": [2, 0, 0, 0, 0, 0, 1, 1]}},
         {"files": {"d.quote": [1, 0, 0, 0, 0, 0, 1, -1]}},
         {"strings": ["quote:a", "doc:a"]},
-        {"quotes": ["words", 1, None, 1]},
+        {"quotes": [0, 1, None, 1]},
         {"spans": [2, 0, 5, 1, 2, 6, 9, 1]},
         {"verified": {"capture:a": ["0" * 64, "10"]}},
         {"facts": {}},
@@ -312,6 +314,148 @@ def test_a_pack_that_does_not_add_up_is_refused(change):
     assert places == {"d.quote": (0, (0, 0, 0, 0, 0, 0, 0, 0), [1, 0, 0, 0, 0, 0, 1, 1])}
     with pytest.raises(ValueError):
         _read_pack(_pack_of_one_quote(**change))
+
+
+def _facts_strategy():
+    """Facts of any shape COLUMNS allows: texts (some repeated), None where allowed, 32-bit numbers, flags."""
+    from hypothesis import strategies as st
+
+    from nato_corpus.curation import facts
+
+    text = st.sampled_from(["quote:a", "doc:a", "capture:a", "a.txt", "", "é\n"]) | st.text(max_size=5)
+    number = st.integers(min_value=-(2**31) + 1, max_value=2**31 - 1)
+    values = {str: text, int: number, bool: st.booleans(), type(None): st.none()}
+
+    def column(parts):
+        entry = st.tuples(*(st.one_of(*(values[kind] for kind in allowed)) for allowed in parts))
+        return st.lists(entry, max_size=4).map(lambda rows: [value for row in rows for value in row])
+
+    return st.fixed_dictionaries({name: column(parts) for name, parts in facts.COLUMNS.items()})
+
+
+def test_a_packs_columns_read_back_as_they_were_written():
+    """Every column of any facts, stored as numbers with a table of texts, reads back equal, value and type
+    (the words of quotations are left out of a pack, as ever)."""
+    from hypothesis import given, settings
+
+    from nato_corpus.curation import facts
+
+    @settings(max_examples=300, deadline=None)
+    @given(_facts_strategy())
+    def check(plain):
+        _, strings, columns = facts._pack({"d.quote": facts.Facts(**plain)}, {}, {})
+        read = facts._decode_columns(facts._encode_columns(strings, columns))
+        expected = {name: list(plain[name]) for name in facts.COLUMNS}
+        expected["quotes"][0::4] = [None] * (len(expected["quotes"]) // 4)
+        assert read == expected
+        assert [list(map(type, read[name])) for name in read] == [list(map(type, expected[name])) for name in read]
+
+    check()
+
+
+def _stored_pack_of_one_quote() -> bytes:
+    from nato_corpus.curation import facts
+
+    pack = _pack_of_one_quote()
+    return facts._encode_columns(pack["strings"], pack["columns"])
+
+
+def _with_numbers(stored: bytes, change) -> bytes:
+    """A stored pack's columns with its numbers changed by ``change(list of int) -> list of int``."""
+    from array import array
+
+    head, _, body = stored.partition(b"\n")
+    numbers = array(facts._INT)
+    numbers.frombytes(body)
+    if sys.byteorder == "big":  # stored little-endian
+        numbers.byteswap()
+    changed = array(facts._INT, change(numbers.tolist()))
+    if sys.byteorder == "big":
+        changed.byteswap()
+    return head + b"\n" + changed.tobytes()
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda b: b.partition(b"\n")[0], "not a pack"),
+        (lambda b: b[:-8], "lengths do not fit"),
+        (lambda b: b + b"\0", "lengths do not fit"),
+        (lambda b: b.replace(b'"lengths":[1,', b'"lengths":[2,', 1), "lengths do not fit"),
+        (lambda b: b.replace(b'"capture:a"]', b'"capture:a",1]', 1), "not a pack's texts"),
+        (lambda b: b.replace(b'"lengths"', b'"size"', 1), "not a pack"),
+        (lambda b: _with_numbers(b, lambda n: [-1, *n[1:]]), "ids: not text"),  # an id that is absent
+        (lambda b: _with_numbers(b, lambda n: [3, *n[1:]]), "ids: not text"),  # past the texts
+        (lambda b: _with_numbers(b, lambda n: [*n[:-1], facts._NONE]), "spans: not text"),
+        (lambda b: _with_numbers(b, lambda n: [*n[:4], facts._NONE, *n[5:]]), "quotes has the wrong type"),
+    ],
+    ids=[
+        "no-numbers",
+        "a-number-short",
+        "a-byte-over",
+        "lengths-moved",
+        "a-text-not-text",
+        "not-the-header",
+        "text-absent-where-required",
+        "text-past-the-texts",
+        "a-span-document-absent",
+        "a-count-absent",
+    ],
+)
+def test_stored_columns_that_are_not_whole_or_not_in_place_are_refused(change, message):
+    """The columns of a pack as stored are read only when their lengths fit their bytes and each number is
+    what its place allows (a text's place, a flag, a number that may not be absent)."""
+    from nato_corpus.curation import facts
+
+    places, _, _, _ = facts._read_index({k: _pack_of_one_quote()[k] for k in ("files", "facts", "texts", "verified")})
+    assert facts._read_columns(_stored_pack_of_one_quote(), places)["ids"] == ["quote:a"]
+    with pytest.raises(ValueError) as refused:
+        facts._read_columns(change(_stored_pack_of_one_quote()), places)
+    assert message in str(refused.value)
+
+
+def test_a_flag_other_than_0_or_1_is_refused():
+    """A document's flag (a reader comment or not) is stored as 0 or 1; any other number is refused."""
+    from nato_corpus.curation import facts
+
+    columns = {name: [] for name in facts.Facts.FIELDS}
+    columns["documents"] = [0, None, None, True]
+    stored = facts._encode_columns(["doc:a"], columns)
+    assert facts._decode_columns(stored)["documents"] == ["doc:a", None, None, True]
+    with pytest.raises(ValueError, match="documents is not a flag where one is due"):
+        facts._decode_columns(_with_numbers(stored, lambda n: [*n[:-1], 2]))
+
+
+@pytest.mark.parametrize("number", [2**31, -(2**31) - 1, facts._NONE])
+def test_a_number_a_pack_cannot_hold_writes_no_pack(number):
+    """A number past 32 bits, or the one that stands for None, is refused by the encoding (the cache then
+    keeps entries, not a pack) rather than read back as another number or as None."""
+    columns = {name: [] for name in facts.Facts.FIELDS}
+    columns["captures"] = [0, 1, 2, number, 5]
+    with pytest.raises(OverflowError):
+        facts._encode_columns(["capture:a", "a.txt", "0" * 64], columns)
+    columns["captures"][3] = 2**31 - 1
+    assert facts._decode_columns(facts._encode_columns(["capture:a", "a.txt", "0" * 64], columns))["captures"] == [
+        "capture:a",
+        "a.txt",
+        "0" * 64,
+        2**31 - 1,
+        5,
+    ]
+
+
+def test_facts_a_pack_cannot_hold_are_kept_as_entries(tmp_path: Path):
+    """A run whose facts hold a number past 32 bits writes an entry per file instead of a pack, and the
+    entries read back."""
+    cache = FactsCache(tmp_path / "cache", fingerprint())
+    cache.open(tmp_path)
+    for n in range(10):
+        cache.put(f"{n:064x}", "capture", facts.Facts(captures=[f"capture:c{n}", f"c{n}.txt", "0" * 64, 2**40, 5]))
+    cache.finish({})
+    assert not list((tmp_path / "cache").rglob("*.facts-pack"))
+    assert len(list((tmp_path / "cache").rglob("*.facts"))) == 10
+    again = FactsCache(tmp_path / "cache", fingerprint())
+    assert again.get(f"{3:064x}", "capture").captures == ["capture:c3", "c3.txt", "0" * 64, 2**40, 5]
 
 
 def _packed_corpus(tmp_path: Path) -> tuple[Path, Path, Path]:

@@ -32,7 +32,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from itertools import accumulate, chain
+import sys
+from itertools import accumulate, chain, cycle
 from pathlib import Path
 
 #: column -> the allowed types of each part of one entry (an entry is that many values in a row)
@@ -84,6 +85,11 @@ def check_columns(plain: dict) -> None:
         for position, allowed in enumerate(parts):
             if not set(map(type, column[position :: len(parts)])) <= set(allowed):
                 raise ValueError(f"an item of {name} has the wrong type" if allowed != (str,) else f"{name}: not text")
+    _check_spans(plain)
+
+
+def _check_spans(plain: dict) -> None:
+    """Each quote's count of spans is at least 0, and they add up to the spans there are."""
     counts = plain["quotes"][3::4]
     if any(n < 0 for n in counts) or sum(counts) * WIDTH["spans"] != len(plain["spans"]):
         raise ValueError("the quotes' spans have the wrong shape")
@@ -164,7 +170,7 @@ class FactsCache:
         (the run cannot trust what it was told of the pack's files: it starts again without it)."""
         if self._columns is None:
             try:
-                self._columns = _read_columns(json.loads(self._columns_line), self._files)
+                self._columns = _read_columns(self._columns_line, self._files)
             except (ValueError, TypeError, KeyError) as exc:
                 raise PackUnusable(f"the pack's columns do not fit its index: {exc}") from None
             self._columns_line = b""
@@ -254,9 +260,14 @@ class FactsCache:
         outside = len(self._used)
         if self._pack_key and verified is not None and outside > max(8, (outside + len(self._hits)) // 10):
             every = {key: self._used[key] if key in self._used else self._slice(key) for key in self._order}
-            index, columns = _pack(every, verified, self._digests)
-            self._cache.store(self._pack_key, "facts-pack", _dumps(index) + b"\n" + _dumps(columns))
-            return
+            index, strings, columns = _pack(every, verified, self._digests)
+            try:
+                encoded = _encode_columns(strings, columns)
+            except OverflowError:  # a number past 32 bits (a capture of 2 GB): entries, not a pack
+                encoded = None
+            if encoded is not None:
+                self._cache.store(self._pack_key, "facts-pack", _dumps(index) + b"\n" + encoded)
+                return
         for key, facts in self._fresh.items():
             digest, kind = key.split(".", 1)
             self._cache.store(digest, f"{kind}.facts", _dumps(facts.to_plain()))
@@ -279,12 +290,13 @@ def facts_digest(facts: Facts) -> str:
     return hashlib.sha256(_dumps(plain)).hexdigest()
 
 
-def _pack(every: dict[str, Facts], verified: dict[str, list], known: dict[str, str]) -> tuple[dict, dict]:
+def _pack(every: dict[str, Facts], verified: dict[str, list], known: dict[str, str]) -> tuple[dict, list, dict]:
     """The pack of a run's files (in the run's order, so the next run reads long slices):
-    its index and its columns. ``known``: the facts digests of files of the last pack.
+    its index, its texts and its columns (each text as its place in the texts).
+    ``known``: the facts digests of files of the last pack.
 
-    Each text is written once, in ``strings``; the columns hold its index there (ids recur
-    in references, spans and documents: the pack is half the size and read twice as fast).
+    Each text is kept once, in the texts; the columns hold its place there (ids recur in
+    references, spans and documents), so that they are numbers only (``_encode_columns``).
     """
     files, columns = {}, Facts()
     for key, facts in every.items():
@@ -309,36 +321,88 @@ def _pack(every: dict[str, Facts], verified: dict[str, list], known: dict[str, s
         "texts": texts,
         "verified": verified,
     }
-    return index, {"strings": list(strings), "columns": plain}
+    return index, list(strings), plain
 
 
-def _texts(plain: dict) -> dict:
-    """The columns of a pack with each index into ``strings`` replaced by its text; raises ValueError."""
-    strings, columns = plain["strings"], plain["columns"]
+#: an absent number (None) in a pack's columns; a text's absence is -1, its place in the texts otherwise
+_NONE = -(2**31)
+#: a column's numbers: 32-bit integers (spans, sizes and day numbers fit; a larger one writes no pack)
+_INT = "i"
+
+
+def _encode_columns(strings: list[str], plain: dict) -> bytes:
+    """A pack's columns as stored: a line of JSON (the texts, and each column's length), then every
+    column as 32-bit little-endian integers, in the order of ``COLUMNS``.
+
+    Numbers are read back many times faster than from JSON. Texts (as places in ``strings``) may
+    be None (-1), numbers None (``_NONE``), flags are 0 or 1. OverflowError past 32 bits (or at ``_NONE``).
+    """
+    from array import array
+
+    numbers = array(_INT)
+    for name, parts in COLUMNS.items():
+        if _NONE in plain[name]:  # a number that would read back as None (a text here is its place, not -2**31)
+            raise OverflowError(f"{name} holds {_NONE}, which stands for None")
+        numbers.extend(
+            (-1 if str in allowed else _NONE) if value is None else int(value)
+            for value, allowed in zip(plain[name], cycle(parts))
+        )
+    if sys.byteorder == "big":
+        numbers.byteswap()
+    header = {"strings": strings, "lengths": [len(plain[name]) for name in COLUMNS]}
+    return _dumps(header) + b"\n" + numbers.tobytes()
+
+
+def _decode_columns(data: bytes) -> dict:
+    """The columns of a pack as stored (``_encode_columns``), texts and None in their places;
+    raises ValueError when they are not whole, or a number is not what its place allows."""
+    from array import array
+
+    numbers = array(_INT)
+    head, newline, body = data.partition(b"\n")
+    header = json.loads(head)
+    if not newline or not isinstance(header, dict) or set(header) != {"strings", "lengths"}:
+        raise ValueError("not a pack")
+    strings, lengths = header["strings"], header["lengths"]
     if type(strings) is not list or not set(map(type, strings)) <= {str}:
         raise ValueError("not a pack's texts")
-    if not isinstance(columns, dict) or set(columns) != set(Facts.FIELDS):
-        raise ValueError("not a pack")
-    found = {}
-    for name, parts in COLUMNS.items():
-        column = columns[name]
-        if type(column) is not list or len(column) % len(parts):
+    if (
+        type(lengths) is not list
+        or len(lengths) != len(COLUMNS)
+        or not set(map(type, lengths)) <= {int}
+        or any(n < 0 for n in lengths)
+        or sum(lengths) * numbers.itemsize != len(body)
+    ):
+        raise ValueError("the columns' lengths do not fit their bytes")
+    numbers.frombytes(body)
+    if sys.byteorder == "big":
+        numbers.byteswap()
+    texts = [*strings, None]  # a text's place -1 is None
+    found, at = {}, 0
+    for (name, parts), length in zip(COLUMNS.items(), lengths, strict=True):
+        width = len(parts)
+        if length % width:
             raise ValueError(f"{name} is not a list of whole entries")
-        column = list(column)
+        values = numbers[at : at + length].tolist()
+        at += length
+        column: list = [None] * length
         for position, allowed in enumerate(parts):
-            if str not in allowed:
-                continue
-            indexes = column[position :: len(parts)]
-            numbers = [i for i in indexes if i is not None] if type(None) in allowed else indexes
-            if not set(map(type, numbers)) <= {int} or (
-                numbers and not 0 <= min(numbers) <= max(numbers) < len(strings)
-            ):
-                raise ValueError(f"{name}: not text")
-            column[position :: len(parts)] = (
-                [None if i is None else strings[i] for i in indexes]
-                if len(numbers) != len(indexes)
-                else list(map(strings.__getitem__, indexes))
-            )
+            part = values[position::width]
+            low, high = (min(part), max(part)) if part else (0, -1)
+            if str in allowed:
+                if low < (-1 if type(None) in allowed else 0) or high >= len(strings):
+                    raise ValueError(f"{name}: not text")
+                column[position::width] = list(map(texts.__getitem__, part))
+            elif bool in allowed:
+                if low < 0 or high > 1:
+                    raise ValueError(f"{name} is not a flag where one is due")
+                column[position::width] = list(map(bool, part))
+            elif type(None) in allowed:
+                column[position::width] = [None if n == _NONE else n for n in part]
+            elif low == _NONE:
+                raise ValueError(f"an item of {name} has the wrong type")
+            else:
+                column[position::width] = part
         found[name] = column
     return found
 
@@ -373,12 +437,11 @@ def _read_index(plain) -> tuple[dict, dict, dict, dict]:
     return places, digests, texts, verified
 
 
-def _read_columns(plain, places: dict) -> dict:
-    """The columns of a pack, checked against the files of its index (``_read_index``); raises ValueError."""
-    if not isinstance(plain, dict) or set(plain) != {"strings", "columns"}:
-        raise ValueError("not a pack")
-    columns = _texts(plain)
-    check_columns(columns)
+def _read_columns(data: bytes, places: dict) -> dict:
+    """The columns of a pack as stored, checked against the files of its index (``_read_index``);
+    raises ValueError."""
+    columns = _decode_columns(data)  # every value of the type its place allows
+    _check_spans(columns)
     if columns["quotes"][0::4] != [None] * (len(columns["quotes"]) // 4):
         raise ValueError("a pack holds no words")
     width = len(Facts.FIELDS)
