@@ -91,7 +91,10 @@ def build(raw: str, dist: str) -> dict:
     import nato_corpus
 
     result = nato_corpus.build(raw, dist)
-    return {"seconds": time.perf_counter() - start, "status": result.status, "path": str(result.path)}
+    seconds = time.perf_counter() - start
+    # the site may be made in a second process (release/_parts.py): its peak counts too
+    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"seconds": seconds, "status": result.status, "path": str(result.path), "worker_peak_mb": worker}
 
 
 def validate_and_write(raw: str, release: str, out: str) -> dict:
@@ -112,6 +115,7 @@ def validate_and_write(raw: str, release: str, out: str) -> dict:
     }
     target = Path(out, root.name)
     shutil.rmtree(target, ignore_errors=True)
+    os.sync()  # untimed, as before a build: the removal's discards are not the write's (run.remove)
     start = time.perf_counter()
     from nato_corpus.curation.validate import check_raw
     from nato_corpus.release.layout import PARQUET_OPTIONS
@@ -289,4 +293,6 @@ if __name__ == "__main__":
     step, arguments = sys.argv[1], json.loads(sys.argv[2])
     result = STEPS[step](**arguments)
     result["peak_mb"] = result.pop("child_peak_mb", None) or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # both processes of a build may hold their peak at once: their sum bounds the build's memory
+    result["peak_mb"] += result.get("worker_peak_mb", 0)
     print(json.dumps(result))

@@ -249,6 +249,17 @@ def _frictionless_found(report: dict) -> set[tuple[str, str]]:
 # --- the benchmarks -----------------------------------------------------------------
 
 
+def remove(folder: Path) -> None:
+    """Remove what a step wrote last time, and let the disk finish with it before the next step.
+
+    On a file system that discards freed blocks at once (ext4 mounted with ``discard``, as here),
+    a write or flush soon after removing a release's 15,000-150,000 files waits for those
+    discards: seconds that belong to the clean-up, not to either side of a comparison.
+    """
+    shutil.rmtree(folder, ignore_errors=True)
+    os.sync()
+
+
 def run_size(size: str, repeat: int, frictionless: bool, rows: list[Row]) -> None:
     quotes = SIZES[size]
     print(f"\n== {size}: {quotes:,} quotations", flush=True)
@@ -256,6 +267,10 @@ def run_size(size: str, repeat: int, frictionless: bool, rows: list[Row]) -> Non
     records = sum(counts.values())
     heavy = 1 if quotes >= 100_000 else repeat  # the largest sizes run once per step beyond validate
     show = lambda row: (rows.append(row), print("  " + " | ".join(row.cells()), flush=True))
+
+    def aim(target: str, met: bool) -> tuple[str, bool | None]:
+        """The target of a validate, build or download row: they hold from 10k up (at 1k, the ratio alone)."""
+        return (target, met) if quotes >= 10_000 else ("-", None)
 
     # 1. validate raw/ end to end vs the libyaml event stream over the same files. Every file is
     # read once first, untimed: the side that ran first used to pay for reading a corpus the
@@ -273,7 +288,8 @@ def run_size(size: str, repeat: int, frictionless: bool, rows: list[Row]) -> Non
     if quotes < 100_000:  # yaml.load takes most of a minute at 100k: the smaller sizes show it
         loader = step("load_floor", raw=str(raw))
         info += f"; yaml.load (CSafeLoader) over the same files: {loader.seconds:.3f} s ({ours.seconds / loader.seconds:.2f}x)"
-    show(Row(size, "validate raw/", ours, floor, records, "<= 1.5x", ratio, ratio <= 1.5, info=info))
+    target, met = aim("<= 1.5x", ratio <= 1.5)
+    show(Row(size, "validate raw/", ours, floor, records, target, ratio, met, info=info))
     if quotes > 100_000:
         return  # at 1M only validation is measured: for growth in time and memory
 
@@ -327,20 +343,24 @@ def run_size(size: str, repeat: int, frictionless: bool, rows: list[Row]) -> Non
                 )
             )
 
-    # 3. build vs validate + writing the same release (tables by pyarrow, every other file from memory)
-    builds = []
-    for _ in range(heavy):
-        dist = WORK / f"dist-{size}"
-        shutil.rmtree(dist, ignore_errors=True)
-        builds.append(step("build", raw=str(raw), dist=str(dist)))
-    built = min(builds, key=lambda m: m.seconds)
-    built.peak_mb = max(m.peak_mb for m in builds)
-    release = Path(built.out["path"])
+    # 3. build vs validate + writing the same release (tables by pyarrow, every other file from memory),
+    # turn about (the floor writes the release the build before it made), so that the disk's moods hit both
+    dist = WORK / f"dist-{size}"
+
+    def one_build() -> Measure:
+        remove(dist)
+        return step("build", raw=str(raw), dist=str(dist))
+
+    builds, floors = [one_build()], []
+    release = Path(builds[0].out["path"])
     version = release.name
-    written = step(
-        "validate_and_write", repeat=heavy, raw=str(raw), release=str(release), out=str(WORK / f"write-{size}")
-    )
+    for turn in range(heavy):
+        floors.append(step("validate_and_write", raw=str(raw), release=str(release), out=str(WORK / f"write-{size}")))
+        if turn + 1 < heavy:
+            builds.append(one_build())
+    built, written = _best(builds), _best(floors)
     ratio = built.seconds / written.seconds
+    target, met = aim("<= 1.3x", ratio <= 1.3)
     show(
         Row(
             size,
@@ -348,14 +368,14 @@ def run_size(size: str, repeat: int, frictionless: bool, rows: list[Row]) -> Non
             built,
             written,
             records,
-            "<= 1.3x",
+            target,
             ratio,
-            ratio <= 1.3,
+            met,
             info=(
                 f"floor: validate {written.out['validate']:.3f} s + pyarrow writes the tables "
                 f"{written.out['tables']:.3f} s + the release's other files written from memory "
                 f"{written.out['write']:.3f} s ({written.out['files']:,} files, {written.out['bytes'] / 1e6:.0f} MB "
-                "in all; no fsync, which the build does for each file)"
+                "in all; no flush, where the build flushes the file system once before its rename)"
             ),
         )
     )
@@ -448,7 +468,7 @@ def run_size(size: str, repeat: int, frictionless: bool, rows: list[Row]) -> Non
 
         def ours_download() -> Measure:
             cache_dir = WORK / f"download-{size}"
-            shutil.rmtree(cache_dir, ignore_errors=True)
+            remove(cache_dir)
             return step("download", base_url=url, version=version, cache_dir=str(cache_dir))
 
         # a release holds a file per site page: at 100k some 150,000 requests a side, so once each there
@@ -456,6 +476,7 @@ def run_size(size: str, repeat: int, frictionless: bool, rows: list[Row]) -> Non
     finally:
         server.shutdown()
     ratio = got.seconds / fetched.seconds
+    target, met = aim("<= 1.5x", ratio <= 1.5)
     show(
         Row(
             size,
@@ -463,9 +484,9 @@ def run_size(size: str, repeat: int, frictionless: bool, rows: list[Row]) -> Non
             got,
             fetched,
             records,
-            "<= 1.5x",
+            target,
             ratio,
-            ratio <= 1.5,
+            met,
             info=f"{fetched.out['bytes'] / 1e6:.1f} MB over 127.0.0.1",
         )
     )
@@ -650,7 +671,7 @@ def write_results(rows: list[Row], argv: list[str], path: Path, seconds: float) 
         "",
         (
             "Times are the best of a few runs of a fresh process; *peak MB* is the process's largest resident "
-            "set. For command-line rows (release validation, cold load) the time is the whole process, "
+            "set (for a build that makes its site in a second process, the sum of the two processes' peaks). For command-line rows (release validation, cold load) the time is the whole process, "
             "interpreter start included; otherwise it is the call itself. Records are the corpus's records of "
             "every type (for the cold load, the rows of the table). Growth rows give µs per record."
         ),
