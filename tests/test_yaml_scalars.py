@@ -208,13 +208,25 @@ def test_the_short_value_memo_stays_bounded_and_keeps_recent_values(monkeypatch,
     if loop == "c" and fast is None:
         pytest.skip("the C reader is not built here (tests/test_yamlc.py says why)")
     read = (lambda text: yamlread._events(text, False)[0]) if loop == "python" else (lambda text: fast(text)[0])
+    kept = yamlread._SHORT_KEPT
     monkeypatch.setattr(yamlread, "_SHORT_KEPT", 8)
-    yamlread._SHORT_PLAIN.clear()
-    for n in range(30):
-        data = read(f"- id: quote:q{n}\n  day: 1994-11-{n % 28 + 1:02d}\n")
-        assert data == [{"id": f"quote:q{n}", "day": f"1994-11-{n % 28 + 1:02d}"}]
-        assert len(yamlread._SHORT_PLAIN) <= 8
-    assert {"quote:q29", "1994-11-02"} <= set(yamlread._SHORT_PLAIN)
+    if loop == "c":  # the C loop keeps text itself (no call back): it is told the limit
+        yamlread._load_extension()
+    try:
+        yamlread._SHORT_PLAIN.clear()
+        for n in range(30):  # text alone (the C loop keeps it without calling back into Python)
+            assert read(f"- id: quote:q{n}\n  note: word{n}\n") == [{"id": f"quote:q{n}", "note": f"word{n}"}]
+            assert len(yamlread._SHORT_PLAIN) <= 8
+        assert {"quote:q29", "word29"} <= set(yamlread._SHORT_PLAIN)
+        for n in range(30):  # text and values of YAML's implicit types (resolved in Python)
+            data = read(f"- id: quote:q{n}\n  day: 1994-11-{n % 28 + 1:02d}\n")
+            assert data == [{"id": f"quote:q{n}", "day": f"1994-11-{n % 28 + 1:02d}"}]
+            assert len(yamlread._SHORT_PLAIN) <= 8
+        assert {"quote:q29", "1994-11-02"} <= set(yamlread._SHORT_PLAIN)
+    finally:
+        if loop == "c":
+            monkeypatch.setattr(yamlread, "_SHORT_KEPT", kept)
+            yamlread._load_extension()
 
 
 @settings(max_examples=300, deadline=None)

@@ -39,12 +39,24 @@ static struct {
 /* handed over by configure(): the Python loop's cache of short plain scalars, its two
  * resolvers, the first characters of YAML 1.1's implicit types, and its limits */
 static PyObject *short_cache = NULL, *short_plain = NULL, *plain = NULL, *implicit = NULL;
-static Py_ssize_t short_limit = 80;
+static Py_ssize_t short_limit = 80, short_kept = 200000;
 static int max_depth = 32;
+
+/* 1 when a YAML 1.1 implicit type may start with the first character of value ("" too: null) */
+static int first_is_implicit(PyObject *value)
+{
+    PyObject *first = PyUnicode_Substring(value, 0, 1);
+    if (first == NULL)
+        return -1;
+    int found = PySequence_Contains(implicit, first);
+    Py_DECREF(first);
+    return found;
+}
 
 /* the value of a plain scalar, as yamlread._events resolves it; NULL with an exception set */
 static PyObject *resolve(PyObject *value)
 {
+    int is_implicit;
     if (PyUnicode_GET_LENGTH(value) < short_limit) {
         PyObject *known = PyDict_GetItemWithError(short_cache, value);
         if (known != NULL) {
@@ -53,13 +65,23 @@ static PyObject *resolve(PyObject *value)
         }
         if (PyErr_Occurred())
             return NULL;
-        return PyObject_CallOneArg(short_plain, value);
+        is_implicit = first_is_implicit(value);
+        if (is_implicit < 0)
+            return NULL;
+        if (is_implicit)
+            return PyObject_CallOneArg(short_plain, value);
+        /* text as it stands: one copy of it, kept as yamlread._short_plain keeps it */
+        Py_INCREF(value);
+        PyUnicode_InternInPlace(&value);
+        if (PyDict_GET_SIZE(short_cache) >= short_kept)
+            PyDict_Clear(short_cache); /* emptied, then it fills again: see yamlread._SHORT_PLAIN */
+        if (PyDict_SetItem(short_cache, value, value) < 0) {
+            Py_DECREF(value);
+            return NULL;
+        }
+        return value;
     }
-    PyObject *first = PyUnicode_Substring(value, 0, 1);
-    if (first == NULL)
-        return NULL;
-    int is_implicit = PySequence_Contains(implicit, first);
-    Py_DECREF(first);
+    is_implicit = first_is_implicit(value);
     if (is_implicit < 0)
         return NULL;
     if (is_implicit)
@@ -280,13 +302,15 @@ static PyObject *read_text(PyObject *Py_UNUSED(self), PyObject *text)
 static PyObject *configure(PyObject *Py_UNUSED(self), PyObject *args)
 {
     PyObject *cache, *short_fn, *plain_fn, *implicit_chars;
-    Py_ssize_t limit;
+    Py_ssize_t limit, kept;
     int depth;
-    if (!PyArg_ParseTuple(args, "O!OOOni", &PyDict_Type, &cache, &short_fn, &plain_fn, &implicit_chars, &limit,
-                          &depth))
+    if (!PyArg_ParseTuple(args, "O!OOOnni", &PyDict_Type, &cache, &short_fn, &plain_fn, &implicit_chars, &limit,
+                          &kept, &depth))
         return NULL;
-    if (!PyCallable_Check(short_fn) || !PyCallable_Check(plain_fn) || limit < 1 || depth < 1 || depth > 10000) {
-        PyErr_SetString(PyExc_ValueError, "configure(cache, short_plain, plain, implicit, short_limit, max_depth)");
+    if (!PyCallable_Check(short_fn) || !PyCallable_Check(plain_fn) || limit < 1 || kept < 1 || depth < 1 ||
+        depth > 10000) {
+        PyErr_SetString(PyExc_ValueError,
+                        "configure(cache, short_plain, plain, implicit, short_limit, short_kept, max_depth)");
         return NULL;
     }
     Py_INCREF(cache);
@@ -298,6 +322,7 @@ static PyObject *configure(PyObject *Py_UNUSED(self), PyObject *args)
     Py_XSETREF(plain, plain_fn);
     Py_XSETREF(implicit, implicit_chars);
     short_limit = limit;
+    short_kept = kept;
     max_depth = depth;
     Py_RETURN_NONE;
 }
@@ -350,7 +375,7 @@ static int bind_libyaml(void)
 
 static PyMethodDef methods[] = {
     {"read", read_text, METH_O, "read(text) -> (data, items), or None when the Python reader must read it"},
-    {"configure", configure, METH_VARARGS, "configure(cache, short_plain, plain, implicit, short_limit, max_depth)"},
+    {"configure", configure, METH_VARARGS, "configure(cache, short_plain, plain, implicit, short_limit, short_kept, max_depth)"},
     {NULL, NULL, 0, NULL},
 };
 

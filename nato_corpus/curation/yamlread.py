@@ -312,7 +312,7 @@ def _load_extension():
         current = True  # installed without its source: the wheel built them together
     if not current:
         return None
-    _yamlc.configure(_SHORT_PLAIN, _short_plain, _plain, _IMPLICIT, _SHORT, MAX_DEPTH)
+    _yamlc.configure(_SHORT_PLAIN, _short_plain, _plain, _IMPLICIT, _SHORT, _SHORT_KEPT, MAX_DEPTH)
     return _yamlc.read
 
 
