@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,56 @@ def test_a_child_that_is_gone_before_it_answers_is_an_error_not_a_hang():
     worker.start("site", {}, {}, {})
     with pytest.raises(RuntimeError, match="stopped before it finished|ended with code"):
         worker.result()
+
+
+def test_a_file_this_side_cannot_take_stops_the_child_and_is_raised(checked, tmp_path, monkeypatch):
+    """on_file failing (a full disk, say) while the child still sends files: its error is raised here and
+    the child, left writing to no one, is stopped rather than waited for."""
+    tables, base, captures = _inputs(checked, tmp_path, monkeypatch)
+    worker = _parts.Worker()
+
+    def refuse(name, data):
+        raise OSError(28, "No space left on device")
+
+    worker.start("site", tables, base, captures, refuse)
+    raised: list = []
+
+    def wait() -> None:
+        try:
+            worker.result()
+        except OSError as exc:
+            raised.append(exc)
+
+    waiting = threading.Thread(target=wait, daemon=True)
+    waiting.start()
+    waiting.join(60)
+    if waiting.is_alive():  # it waited for a child that no one reads: end the child, then fail
+        worker._process.kill()
+        pytest.fail("result() waited for a child blocked on writing to this side")
+    assert len(raised) == 1 and "No space left" in str(raised[0])
+    assert worker._process.poll() is not None
+
+
+def _inputs(checked, tmp_path, monkeypatch):
+    """The site's inputs as the build hands them to its worker (recorded, not sent)."""
+    got: dict = {}
+
+    class Recorder:
+        def start(self, part, tables, base, captures, on_file=None):
+            got.update(tables=tables, base=base, captures=captures)
+
+        def result(self):
+            return {}
+
+        def stop(self):
+            pass
+
+    with monkeypatch.context() as patched:
+        patched.setattr(_parts, "SITE_WORKER_FROM", 0)
+        patched.setattr(_parts, "processors", lambda: 2)
+        patched.setattr(_parts, "Worker", Recorder)
+        package.render_release(checked, dist_dir=tmp_path)
+    return got["tables"], got["base"], got["captures"]
 
 
 @pytest.mark.parametrize(

@@ -80,6 +80,7 @@ class Worker:
         self._thread: threading.Thread | None = None
         self._files: dict[str, bytes] = {}
         self._failure: BaseException | None = None
+        self._abandoned = False  # this side stopped reading before the child finished
         self._part = ""
 
     def start(
@@ -117,13 +118,15 @@ class Worker:
                 if on_file is not None:
                     on_file(name, data)
         except BaseException as exc:  # a broken answer, or on_file's own error: result() raises it
-            self._failure = exc
+            self._failure, self._abandoned = exc, True
 
     def result(self) -> dict[str, bytes]:
         """The part's files, once the child has made them all; raises the error it met."""
         try:
             if self._thread is not None:
                 self._thread.join()
+            if self._abandoned:  # the child may still be writing what no one reads now
+                self.stop()
             code = self._process.wait()
             if self._failure is None and code != 0:
                 self._failure = RuntimeError(f"the process making the release's {self._part} ended with code {code}")
