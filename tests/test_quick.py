@@ -384,6 +384,7 @@ def _with_numbers(stored: bytes, change) -> bytes:
         (lambda b: b.replace(b'"lengths":[1,', b'"lengths":[2,', 1), "lengths do not fit"),
         (lambda b: b.replace(b'"capture:a"]', b'"capture:a",1]', 1), "not a pack's texts"),
         (lambda b: b.replace(b'"lengths"', b'"size"', 1), "not a pack"),
+        (lambda b: b"[" * 100_000 + b"\n" + b.partition(b"\n")[2], "nested too deep"),
         (lambda b: _with_numbers(b, lambda n: [-1, *n[1:]]), "ids: not text"),  # an id that is absent
         (lambda b: _with_numbers(b, lambda n: [3, *n[1:]]), "ids: not text"),  # past the texts
         (lambda b: _with_numbers(b, lambda n: [*n[:-1], facts._NONE]), "spans: not text"),
@@ -396,6 +397,7 @@ def _with_numbers(stored: bytes, change) -> bytes:
         "lengths-moved",
         "a-text-not-text",
         "not-the-header",
+        "nested-too-deep",
         "text-absent-where-required",
         "text-past-the-texts",
         "a-span-document-absent",
@@ -456,6 +458,19 @@ def test_facts_a_pack_cannot_hold_are_kept_as_entries(tmp_path: Path):
     assert len(list((tmp_path / "cache").rglob("*.facts"))) == 10
     again = FactsCache(tmp_path / "cache", fingerprint())
     assert again.get(f"{3:064x}", "capture").captures == ["capture:c3", "c3.txt", "0" * 64, 2**40, 5]
+
+
+def test_json_nested_too_deep_in_the_cache_is_a_miss(tmp_path: Path):
+    """A pack's index, or an entry, that is JSON nested past Python's recursion limit (checksum and all)
+    is a miss like any unreadable entry, not a RecursionError."""
+    deep = b"[" * 100_000
+    cache = FactsCache(tmp_path / "cache", fingerprint())
+    cache.open(tmp_path)
+    cache._cache.store(cache._pack_key, "facts-pack", deep + b"\n" + deep)
+    cache._cache.store("0" * 64, "quote.facts", deep)
+    again = FactsCache(tmp_path / "cache", fingerprint())
+    again.open(tmp_path)
+    assert again._files == {} and again.get("0" * 64, "quote") is None
 
 
 def _packed_corpus(tmp_path: Path) -> tuple[Path, Path, Path]:

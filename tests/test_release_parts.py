@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
+import sys
 import threading
 from pathlib import Path
 
@@ -139,6 +141,68 @@ def _inputs(checked, tmp_path, monkeypatch):
         patched.setattr(_parts, "Worker", Recorder)
         package.render_release(checked, dist_dir=tmp_path)
     return got["tables"], got["base"], got["captures"]
+
+
+def test_the_child_imports_this_nato_corpus_even_from_a_folder_holding_another(checked, tmp_path, monkeypatch):
+    """Built from a folder with another nato_corpus in it (an old checkout), the child still runs the
+    build's own code: it makes the same site as this process."""
+    tables, base, captures = _inputs(checked, tmp_path, monkeypatch)
+    shadow = tmp_path / "elsewhere" / "nato_corpus"
+    (shadow / "release").mkdir(parents=True)
+    (shadow / "__init__.py").write_text("raise ImportError('the other nato_corpus')\n", encoding="utf-8")
+    (shadow / "release" / "__init__.py").write_text("", encoding="utf-8")
+    monkeypatch.chdir(shadow.parent)
+    worker = _parts.Worker()
+    worker.start("site", tables, base, captures)
+    assert worker.result() == _parts.make("site", tables, base, captures)
+
+
+def test_a_child_running_another_nato_corpus_refuses_to_answer():
+    """The child checks that it imported the nato_corpus its parent runs, and says so when not."""
+    import pickle
+
+    out = io.BytesIO()
+    code = _parts._child(io.BytesIO(pickle.dumps(("/somewhere/else", "site", {}, {}, {}))), out)
+    out.seek(0)
+    kind, _, data = _parts._read_frame(out)
+    assert code == 1 and kind == _parts._ERROR
+    assert "imported nato_corpus from" in data.decode() and "/somewhere/else" in data.decode()
+
+
+def _fake_python(tmp_path: Path, body: str) -> str:
+    script = tmp_path / "python"
+    script.write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
+    script.chmod(0o755)
+    return str(script)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a shell script stands in for Python")
+def test_a_child_that_cannot_start_says_what_it_wrote(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "executable", _fake_python(tmp_path, "echo 'No module named nato_corpus' >&2; exit 3"))
+    worker = _parts.Worker()
+    worker.start("site", {}, {}, {})
+    with pytest.raises(_parts.WorkerLost, match="ended with code 3: No module named nato_corpus"):
+        worker.result()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a shell script stands in for Python")
+def test_a_release_whose_child_cannot_start_has_its_site_made_here(checked, tmp_path, monkeypatch, workers):
+    """No usable second Python: the build makes the site itself, the same bytes."""
+    with_worker = package.render_release(checked, dist_dir=tmp_path)
+    monkeypatch.setattr(sys, "executable", _fake_python(tmp_path, "exit 1"))
+    seen: dict[str, bytes] = {}
+    assert package.render_release(checked, dist_dir=tmp_path, on_file=seen.__setitem__) == with_worker
+    assert seen == with_worker and len(workers) == 2
+
+
+@pytest.mark.skipif(os.name != "posix", reason="process groups")
+def test_the_child_is_not_in_the_group_that_ctrl_c_reaches():
+    """Ctrl-C reaches the build's process group, not the child's: the build stops the child itself."""
+    worker = _parts.Worker()
+    try:
+        assert os.getpgid(worker._process.pid) != os.getpgid(0)
+    finally:
+        worker.stop()
 
 
 @pytest.mark.parametrize(

@@ -103,6 +103,14 @@ def facts_from_plain(plain) -> Facts:
     return Facts(**plain)
 
 
+def _json(data: bytes):
+    """JSON read back from the cache; ValueError for anything json refuses, nesting too deep included."""
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise ValueError("nested too deep") from None
+
+
 def _dumps(value) -> bytes:
     return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
@@ -151,7 +159,7 @@ class FactsCache:
             return
         index, _, self._columns_line = payload.partition(b"\n")
         try:
-            self._files, self._digests, self.texts, self.verified = _read_index(json.loads(index))
+            self._files, self._digests, self.texts, self.verified = _read_index(_json(index))
         except (ValueError, TypeError, KeyError):  # an unreadable pack is a miss
             self._forget()
             return
@@ -241,7 +249,7 @@ class FactsCache:
         if payload is None:
             return None
         try:
-            found = facts_from_plain(json.loads(payload))
+            found = facts_from_plain(_json(payload))
         except ValueError:  # json's errors are ValueErrors too: any unreadable entry is a miss
             return None
         self._used[f"{digest}.{kind}"] = found
@@ -360,7 +368,7 @@ def _decode_columns(data: bytes) -> dict:
 
     numbers = array(_INT)
     head, newline, body = data.partition(b"\n")
-    header = json.loads(head)
+    header = _json(head)
     if not newline or not isinstance(header, dict) or set(header) != {"strings", "lengths"}:
         raise ValueError("not a pack")
     strings, lengths = header["strings"], header["lengths"]

@@ -24,6 +24,7 @@ import pickle
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -61,26 +62,41 @@ def make(part: str, tables: dict, descriptor: dict, captures: dict[str, str]) ->
     raise ValueError(f"no part of a release is called {part!r}")
 
 
+class WorkerLost(RuntimeError):
+    """The child ended before it sent anything (it could not start, or was killed): the part can be
+    made in this process instead."""
+
+
 class Worker:
     """A child process that makes one part of a release (see the module)."""
 
     def __init__(self) -> None:
         if not sys.executable:  # an embedded interpreter: no Python to start
             raise OSError("no Python executable to start")
-        package_root = str(Path(__file__).resolve().parents[2])
+        self._root = str(Path(__file__).resolve().parents[2])  # the folder that holds this nato_corpus
         env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "nato_corpus.release._parts"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=env,
-        )
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [self._root, env.get("PYTHONPATH")]))
+        # what the child says if it fails, for the message; closed by stop()
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115
+        try:
+            self._process = subprocess.Popen(
+                # -P: not the working folder first, so the child imports this nato_corpus, not one lying there
+                [sys.executable, "-P", "-m", "nato_corpus.release._parts"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self._stderr,
+                env=env,
+                # its own process group: Ctrl-C interrupts the build, which then stops the child
+                **({"process_group": 0} if os.name == "posix" else {}),
+            )
+        except BaseException:
+            self._stderr.close()
+            raise
         self._thread: threading.Thread | None = None
         self._files: dict[str, bytes] = {}
         self._failure: BaseException | None = None
         self._abandoned = False  # this side stopped reading before the child finished
+        self._frames = 0
         self._part = ""
 
     def start(
@@ -96,7 +112,7 @@ class Worker:
         stdin = self._process.stdin
         assert stdin is not None
         try:
-            pickle.dump((part, tables, descriptor, captures), stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((self._root, part, tables, descriptor, captures), stdin, protocol=pickle.HIGHEST_PROTOCOL)
             stdin.close()
         except OSError:  # the child is gone already: result() says how
             pass
@@ -109,6 +125,7 @@ class Worker:
             assert stream is not None
             while True:
                 kind, name, data = _read_frame(stream)
+                self._frames += 1
                 if kind == _DONE:
                     return
                 if kind == _ERROR:
@@ -121,36 +138,58 @@ class Worker:
             self._failure, self._abandoned = exc, True
 
     def result(self) -> dict[str, bytes]:
-        """The part's files, once the child has made them all; raises the error it met."""
+        """The part's files, once the child has made them all; raises the error it met, or
+        WorkerLost when it ended before it sent anything."""
         try:
             if self._thread is not None:
                 self._thread.join()
             if self._abandoned:  # the child may still be writing what no one reads now
-                self.stop()
+                self._process.kill()
             code = self._process.wait()
+            if self._abandoned and self._frames == 0 and isinstance(self._failure, _Cut):
+                raise WorkerLost(self._said(f"the process making the release's {self._part} ended with code {code}"))
             if self._failure is None and code != 0:
-                self._failure = RuntimeError(f"the process making the release's {self._part} ended with code {code}")
+                self._failure = RuntimeError(
+                    self._said(f"the process making the release's {self._part} ended with code {code}")
+                )
             if self._failure is not None:
                 raise self._failure
             return self._files
         finally:
             self.stop()
 
+    def _said(self, message: str) -> str:
+        """``message``, with the end of what the child wrote on its standard error, if anything."""
+        try:
+            self._stderr.seek(0, os.SEEK_END)
+            size = self._stderr.tell()
+            self._stderr.seek(max(0, size - 2000))
+            said = self._stderr.read().decode("utf-8", "replace").strip()
+        except (OSError, ValueError):
+            said = ""
+        return f"{message}: {said}" if said else message
+
     def stop(self) -> None:
-        """Stop the child if it still runs (this side gave up), and wait for it."""
+        """Stop the child if it still runs (this side gave up), wait for it and for the thread reading it."""
         if self._process.poll() is None:
             self._process.kill()
         self._process.wait()
-        for stream in (self._process.stdin, self._process.stdout):
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join()  # it reads to the end of a dead child's output: no file is handed on after this
+        for stream in (self._process.stdin, self._process.stdout, self._stderr):
             if stream is not None and not stream.closed:
                 with contextlib.suppress(OSError):
                     stream.close()
 
 
+class _Cut(RuntimeError):
+    """The child's answer ended midway (or before it began)."""
+
+
 def _read_exactly(stream: BinaryIO, size: int) -> bytes:
     data = stream.read(size)
     if len(data) != size:
-        raise RuntimeError("the process making a part of the release stopped before it finished")
+        raise _Cut("the process making a part of the release stopped before it finished")
     return data
 
 
@@ -191,7 +230,10 @@ def _error_from(data: bytes, part: str) -> Exception:
 
 def _child(stdin: BinaryIO, stdout: BinaryIO) -> int:
     try:
-        part, tables, descriptor, captures = pickle.load(stdin)  # from our parent: see the module
+        root, part, tables, descriptor, captures = pickle.load(stdin)  # from our parent: see the module
+        here = str(Path(__file__).resolve().parents[2])
+        if here != root:
+            raise RuntimeError(f"this process imported nato_corpus from {here}, the build's is in {root}")
         files = make(part, tables, descriptor, captures)
         for name, data in files.items():
             _write_frame(stdout, _FILE, name, data)

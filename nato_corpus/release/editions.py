@@ -97,5 +97,12 @@ def other_files(
             for name, data in part.items():
                 on_file(name, data)
     if worker is not None:
-        files.update(worker.result())
+        try:
+            files.update(worker.result())
+        except _parts.WorkerLost:  # the child could not start (or was killed before it sent a file)
+            part = render_site(tables, copy.deepcopy(base), dict(captures))
+            files.update(part)
+            if on_file is not None:
+                for name, data in part.items():
+                    on_file(name, data)
     return dict(sorted(files.items()))
