@@ -76,33 +76,28 @@ def other_files(
 
     tables = dict(tables)
     files: dict[str, bytes] = {}
-    # each part has its own copy of the descriptor (one may adapt the schemas it copies):
-    # the parts are independent of each other and of the order they are made in
-    if worker is not None:
-        worker.start("site", tables, copy.deepcopy(base), dict(captures), on_file)
-    parts = (
-        lambda: csv_edition(tables, copy.deepcopy(base)),
-        None if worker is not None else lambda: render_site(tables, copy.deepcopy(base), dict(captures)),
-        lambda: annotations(tables, copy.deepcopy(base), dict(captures)),
-        lambda: provenance(tables, copy.deepcopy(base)),
-        lambda: croissant(tables, copy.deepcopy(base), dict(parquet)),
-        lambda: dataset_jsonld(copy.deepcopy(base), tables),
-    )
-    for make in parts:
-        if make is None:
-            continue
-        part = make()
+
+    def emit(part: dict[str, bytes]) -> None:
         files.update(part)
         if on_file is not None:
             for name, data in part.items():
                 on_file(name, data)
+
+    # each part has its own copy of the descriptor (one may adapt the schemas it copies):
+    # the parts are independent of each other and of the order they are made in
+    site = lambda: render_site(tables, copy.deepcopy(base), dict(captures))
+    if worker is not None:
+        worker.start("site", tables, copy.deepcopy(base), dict(captures), on_file)
+    emit(csv_edition(tables, copy.deepcopy(base)))
+    if worker is None:
+        emit(site())
+    emit(annotations(tables, copy.deepcopy(base), dict(captures)))
+    emit(provenance(tables, copy.deepcopy(base)))
+    emit(croissant(tables, copy.deepcopy(base), dict(parquet)))
+    emit(dataset_jsonld(copy.deepcopy(base), tables))
     if worker is not None:
         try:
-            files.update(worker.result())
+            files.update(worker.result())  # handed to on_file as they arrived
         except _parts.WorkerLost:  # the child could not start (or was killed before it sent a file)
-            part = render_site(tables, copy.deepcopy(base), dict(captures))
-            files.update(part)
-            if on_file is not None:
-                for name, data in part.items():
-                    on_file(name, data)
+            emit(site())
     return dict(sorted(files.items()))
