@@ -4,7 +4,8 @@ The static site is about half of the work of making a release's files. On a mach
 more than one processor, and a corpus large enough to repay starting Python again, the
 build makes it in ``python -m nato_corpus.release._parts``:
 
-- the child is started first, so that it imports while this process reads the tables;
+- the child is started first (``-P``, in a process group of its own), so that it imports
+  while this process makes the tables; it checks that it runs this copy of nato_corpus;
 - its inputs (the part's name, the tables, the descriptor, the captures' texts) go to it
   pickled, over its standard input: our own process to its own child, nothing from outside;
 - it answers in frames on its standard output, one per file as soon as the part is made,
@@ -12,8 +13,11 @@ build makes it in ``python -m nato_corpus.release._parts``:
 - the files are the same bytes as the part made here (the same code on the same inputs;
   tests compare the two), and are handed on (``on_file``) as they arrive.
 
-Anything else from the child (no answer, an answer cut short, a frame it cannot have sent)
-is an error here, and the child is stopped whenever this side gives up.
+A child that ends before its first frame (it could not start) leaves the part to this
+process (``WorkerLost``); anything else (an answer cut short, a frame it cannot have sent,
+a non-zero exit) is an error here, with the end of what the child wrote on its standard
+error. The child is stopped whenever this side gives up, Ctrl-C included (it does not
+reach the child's process group).
 """
 
 from __future__ import annotations
