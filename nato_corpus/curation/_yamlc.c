@@ -56,8 +56,8 @@ static int first_is_implicit(PyObject *value)
 /* the value of a plain scalar, as yamlread._events resolves it; NULL with an exception set */
 static PyObject *resolve(PyObject *value)
 {
-    int is_implicit;
-    if (PyUnicode_GET_LENGTH(value) < short_limit) {
+    int is_short = PyUnicode_GET_LENGTH(value) < short_limit;
+    if (is_short) {
         PyObject *known = PyDict_GetItemWithError(short_cache, value);
         if (known != NULL) {
             Py_INCREF(known);
@@ -65,28 +65,23 @@ static PyObject *resolve(PyObject *value)
         }
         if (PyErr_Occurred())
             return NULL;
-        is_implicit = first_is_implicit(value);
-        if (is_implicit < 0)
-            return NULL;
-        if (is_implicit)
-            return PyObject_CallOneArg(short_plain, value);
-        /* text as it stands: one copy of it, kept as yamlread._short_plain keeps it */
-        Py_INCREF(value);
-        PyUnicode_InternInPlace(&value);
-        if (PyDict_GET_SIZE(short_cache) >= short_kept)
-            PyDict_Clear(short_cache); /* emptied, then it fills again: see yamlread._SHORT_PLAIN */
-        if (PyDict_SetItem(short_cache, value, value) < 0) {
-            Py_DECREF(value);
-            return NULL;
-        }
-        return value;
     }
-    is_implicit = first_is_implicit(value);
+    int is_implicit = first_is_implicit(value);
     if (is_implicit < 0)
         return NULL;
     if (is_implicit)
-        return PyObject_CallOneArg(plain, value);
+        return PyObject_CallOneArg(is_short ? short_plain : plain, value);
     Py_INCREF(value);
+    if (!is_short)
+        return value;
+    /* short text as it stands: one copy of it, kept as yamlread._short_plain keeps it */
+    PyUnicode_InternInPlace(&value);
+    if (PyDict_GET_SIZE(short_cache) >= short_kept)
+        PyDict_Clear(short_cache); /* emptied, then it fills again: see yamlread._SHORT_PLAIN */
+    if (PyDict_SetItem(short_cache, value, value) < 0) {
+        Py_DECREF(value);
+        return NULL;
+    }
     return value;
 }
 
